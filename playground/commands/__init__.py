@@ -1,0 +1,1 @@
+"""Subcommands of `python -m playground`; each module has `register(subparsers)`."""

@@ -1,0 +1,95 @@
+"""What every subcommand shares: argument parsing that fails with exit code 2 and one line
+(no traceback), and the mapping from `--kebab-case` flags to `TrainConfig` fields."""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import sys
+
+from ..config import TrainConfig
+
+
+class UsageError(Exception):
+    """Bad input at the command line: printed as one line, exit code 2."""
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    def error(self, message: str):
+        print(f"{self.prog}: error: {message}", file=sys.stderr)
+        sys.exit(2)
+
+
+# Config fields a command line may set; custom_points comes from --points FILE instead.
+CONFIG_FLAGS = tuple(
+    f for f in dataclasses.fields(TrainConfig) if f.name not in ("custom_points",)
+)
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _parse_value(field: dataclasses.Field, text: str):
+    default = field.default
+    kind = type(default) if default is not None else float  # mode_std: float | None
+    try:
+        if kind is int:
+            return int(text)
+        if kind is float:
+            return float(text)
+    except ValueError:
+        raise UsageError(f"{_flag(field.name)}: {text!r} is not a number") from None
+    return text
+
+
+def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False) -> None:
+    """One flag per config field. With multi=True each takes a comma-separated list (a sweep axis)."""
+    group = parser.add_argument_group("run configuration (TrainConfig fields)")
+    for f in CONFIG_FLAGS:
+        default = f.default
+        text = "comma-separated values to sweep; " if multi else ""
+        group.add_argument(
+            _flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
+            help=f"{text}default {default!r}",
+        )
+    group.add_argument(
+        "--points", metavar="CSV", default=None,
+        help="file of 'x,y' lines for --dataset custom",
+    )
+
+
+def config_values(args: argparse.Namespace) -> dict[str, list]:
+    """{field: [values...]} for the flags the user gave (lists of one without multi)."""
+    out = {}
+    for f in CONFIG_FLAGS:
+        raw = getattr(args, f.name)
+        if raw is None:
+            continue
+        out[f.name] = [_parse_value(f, v.strip()) for v in str(raw).split(",") if v.strip()]
+        if not out[f.name]:
+            raise UsageError(f"{_flag(f.name)}: no value given")
+    if args.points is not None:
+        from ..data import parse_points
+
+        try:
+            with open(args.points) as fh:
+                out["custom_points"] = [parse_points(fh.read())]
+        except OSError as e:
+            raise UsageError(f"--points: cannot read {args.points}: {e.strerror}") from None
+        except ValueError as e:
+            raise UsageError(f"--points {args.points}: {e}") from None
+    return out
+
+
+def make_config(values: dict) -> TrainConfig:
+    """A validated config; a bad value becomes a UsageError naming the flag."""
+    try:
+        return TrainConfig(**values)
+    except ValueError as e:
+        raise UsageError(_flagify(str(e))) from None
+
+
+def _flagify(message: str) -> str:
+    name, sep, rest = message.partition(":")
+    return f"{_flag(name)}:{rest}" if sep and name.isidentifier() else message

@@ -1,0 +1,152 @@
+"""2D toy distributions. Each dataset draws samples from a caller's `torch.Generator` (never the
+global RNG, so one user's run cannot shift another's) and knows its plotting bounds; Gaussian
+mixtures also expose their mode centres and std for the mode metrics (metrics.py)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+
+from .config import TrainConfig
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    centers: np.ndarray | None  # (n_modes, 2) for Gaussian mixtures, else None
+    std: float | None  # std of every mode (mixtures), else None
+    bounds: tuple[float, float, float, float]  # x_min, x_max, y_min, y_max for plots and grids
+    sampler: object  # (n, generator, device) -> (n, 2) float32 tensor
+
+    @property
+    def n_modes(self) -> int:
+        return 0 if self.centers is None else len(self.centers)
+
+    def sample(self, n: int, generator: torch.Generator) -> torch.Tensor:
+        """n points, shape (n, 2), float32, on the generator's device."""
+        return self.sampler(n, generator)
+
+
+def ring_centers(n_modes: int, radius: float) -> np.ndarray:
+    # angles 2*pi*k/n for k < n: linspace(0, 2*pi, n) would put mode 0 and mode n-1 on top of each other
+    angles = 2 * np.pi * np.arange(n_modes) / n_modes
+    return radius * np.stack([np.cos(angles), np.sin(angles)], 1)
+
+
+def grid_centers(side: int, spacing: float) -> np.ndarray:
+    ticks = spacing * (np.arange(side) - (side - 1) / 2)  # side 5, spacing 2: {-4, -2, 0, 2, 4}
+    xx, yy = np.meshgrid(ticks, ticks, indexing="ij")
+    return np.stack([xx.ravel(), yy.ravel()], 1)
+
+
+def make_dataset(cfg: TrainConfig) -> Dataset:
+    """The distribution a config names, with its parameters."""
+    if cfg.dataset in ("ring8", "grid25"):
+        if cfg.dataset == "ring8":
+            centers = ring_centers(cfg.ring_modes, cfg.ring_radius)
+        else:
+            centers = grid_centers(cfg.grid_side, cfg.grid_spacing)
+        return _mixture(cfg.dataset, centers, cfg.std)
+    if cfg.dataset == "spiral":
+        return _curve("spiral", _spiral, cfg.noise, 1.0)
+    if cfg.dataset == "moons":
+        return _curve("moons", _moons, cfg.noise, 1.0)
+    if cfg.dataset == "circles":
+        return _curve("circles", _circles, cfg.noise, 1.0)
+    return _custom(np.asarray(cfg.custom_points, dtype=np.float64), cfg.noise)
+
+
+def _padded_bounds(points: np.ndarray, pad: float) -> tuple[float, float, float, float]:
+    lo, hi = points.min(0), points.max(0)
+    half = max(float((hi - lo).max()) / 2, 0.5) + pad
+    mid = (lo + hi) / 2  # square bounds: circles stay round on screen
+    return (mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half)
+
+
+def _mixture(name: str, centers: np.ndarray, std: float) -> Dataset:
+    c = torch.as_tensor(centers, dtype=torch.float32)
+
+    def sample(n: int, gen: torch.Generator) -> torch.Tensor:
+        k = torch.randint(len(c), (n,), generator=gen, device=gen.device)
+        eps = torch.randn(n, 2, generator=gen, device=gen.device)
+        return c.to(gen.device)[k] + std * eps
+
+    pad = max(1.0, 6 * std)
+    return Dataset(name, centers, std, _padded_bounds(centers, pad), sample)
+
+
+def _curve(name: str, curve, noise: float, pad: float) -> Dataset:
+    """A noisy 1D curve in the plane: curve(u) maps u ~ U(0, 1) to points."""
+
+    def sample(n: int, gen: torch.Generator) -> torch.Tensor:
+        u = torch.rand(n, generator=gen, device=gen.device)
+        eps = torch.randn(n, 2, generator=gen, device=gen.device)
+        return curve(u) + noise * eps
+
+    outline = curve(torch.linspace(0, 1, 2001)).numpy()
+    return Dataset(name, None, None, _padded_bounds(outline, pad + 3 * noise), sample)
+
+
+def _spiral(u: torch.Tensor) -> torch.Tensor:
+    # Archimedean spiral, 1.5 turns, radius 0.3 .. 2.5
+    angle = 3 * math.pi * u
+    r = 0.3 + 2.2 * u
+    return torch.stack([r * torch.cos(angle), r * torch.sin(angle)], 1)
+
+
+def _moons(u: torch.Tensor) -> torch.Tensor:
+    # two interleaved half circles (scikit-learn's make_moons), scaled by 1.5 and centred
+    upper = u < 0.5
+    t = math.pi * torch.where(upper, 2 * u, 2 * u - 1)
+    x = torch.where(upper, torch.cos(t), 1 - torch.cos(t))
+    y = torch.where(upper, torch.sin(t), 0.5 - torch.sin(t))
+    return 1.5 * torch.stack([x - 0.5, y - 0.25], 1)
+
+
+def _circles(u: torch.Tensor) -> torch.Tensor:
+    # two concentric circles, radii 1 and 2, each holding half of the mass
+    outer = u < 0.5
+    t = 2 * math.pi * torch.where(outer, 2 * u, 2 * u - 1)
+    r = torch.where(outer, 2.0, 1.0)
+    return torch.stack([r * torch.cos(t), r * torch.sin(t)], 1)
+
+
+def _custom(points: np.ndarray, noise: float) -> Dataset:
+    p = torch.as_tensor(points, dtype=torch.float32)
+
+    def sample(n: int, gen: torch.Generator) -> torch.Tensor:
+        k = torch.randint(len(p), (n,), generator=gen, device=gen.device)
+        eps = torch.randn(n, 2, generator=gen, device=gen.device)
+        return p.to(gen.device)[k] + noise * eps
+
+    return Dataset("custom", None, None, _padded_bounds(points, 0.5 + 3 * noise), sample)
+
+
+def parse_points(text: str) -> tuple[tuple[float, float], ...]:
+    """Points from CSV text: one 'x,y' per line, an optional header line, blank lines ignored.
+    Raises ValueError naming the offending line."""
+    points, header_allowed = [], True
+    for i, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        parts = [s.strip() for s in line.replace(";", ",").split(",")]
+        if len(parts) < 2:
+            raise ValueError(f"line {i}: expected 'x,y', got {line!r}")
+        try:
+            x, y = float(parts[0]), float(parts[1])
+        except ValueError:
+            if header_allowed:  # the first line may be a header such as 'x,y'
+                header_allowed = False
+                continue
+            raise ValueError(f"line {i}: {line!r} is not two numbers") from None
+        header_allowed = False
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise ValueError(f"line {i}: {line!r} is not finite")
+        points.append((x, y))
+    if len(points) < 2:
+        raise ValueError("need at least 2 points, one 'x,y' per line")
+    return tuple(points)

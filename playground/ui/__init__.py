@@ -1,0 +1,1 @@
+"""Streamlit widgets and session helpers: the only part of `playground` that imports streamlit."""

@@ -1,0 +1,20 @@
+"""The sidebar navigation shared by every page (legacy `pages/` discovery, see README)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+PAGES = (
+    ("app.py", "Playground", ":material/sports_esports:"),
+    ("pages/compare.py", "Compare losses", ":material/compare:"),
+    ("pages/saturation.py", "Theory: saturation", ":material/trending_flat:"),
+    ("pages/optimal_d.py", "Theory: optimal D and JSD", ":material/functions:"),
+    ("pages/dirac.py", "Theory: Dirac-GAN", ":material/cyclone:"),
+)
+
+
+def render_nav() -> None:
+    with st.sidebar:
+        for path, label, icon in PAGES:
+            st.page_link(path, label=label, icon=icon)
+        st.divider()

@@ -39,7 +39,7 @@ class TrainConfig:
     custom_points: tuple[tuple[float, float], ...] | None = None
     # game
     loss: str = "nonsaturating"
-    r1_gamma: float = 0.0  # R1 = r1_gamma / 2 * E||grad_x D(x_real)||^2 added to the D loss; 0 = off
+    r1_gamma: float = 0.0  # D loss += r1_gamma / 2 * E||grad_x D(x_real)||^2; 0 = off
     d_steps: int = 1  # k of Goodfellow et al. 2014, Algorithm 1: D updates per G update
     # optimisation
     optimizer: str = "adam"

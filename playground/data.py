@@ -31,7 +31,7 @@ class Dataset:
 
 
 def ring_centers(n_modes: int, radius: float) -> np.ndarray:
-    # angles 2*pi*k/n for k < n: linspace(0, 2*pi, n) would put mode 0 and mode n-1 on top of each other
+    # angles 2*pi*k/n for k < n: linspace(0, 2*pi, n) would put modes 0 and n-1 on one spot
     angles = 2 * np.pi * np.arange(n_modes) / n_modes
     return radius * np.stack([np.cos(angles), np.sin(angles)], 1)
 

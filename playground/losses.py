@@ -9,7 +9,7 @@ the result then has shape (K,), one loss per member. No log() of a sigmoid anywh
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import torch
 import torch.nn.functional as F

@@ -103,7 +103,8 @@ def verdict(evals: dict, mode_counts: np.ndarray, n_modes: int, diverged_at: int
     """converged / mode_collapse / oscillating / diverged / training, from the metric history
     (`evals`: dict of arrays as in History.evals; `mode_counts`: (evaluations, n_modes))."""
     if diverged_at is not None:
-        return Verdict("diverged", f"losses became non-finite at step {diverged_at}; training stopped")
+        reason = f"losses became non-finite at step {diverged_at}; training stopped"
+        return Verdict("diverged", reason)
     n = len(evals["step"])
     if n < 2:
         return Verdict("training", "too early to judge: fewer than 2 evaluations so far")
@@ -116,6 +117,8 @@ def verdict(evals: dict, mode_counts: np.ndarray, n_modes: int, diverged_at: int
         now = f"{int(captured[-1])}/{n_modes} modes, {hq[-1]:.0%} of samples high quality"
         if (captured == n_modes).all() and (hq >= HQ_CONVERGED).all():
             return Verdict("converged", f"{now}, stable over {span}")
+        if captured.max() == 0:
+            return Verdict("training", f"{now}: no sample near any mode yet")
         if n >= WINDOW and (captured < n_modes).all() and captured.max() <= captured[0]:
             sets = mode_counts[w] > 0
             dominant = mode_counts[w].argmax(1)

@@ -5,7 +5,7 @@ K = 1. G maps latent z to points; D maps points to one logit (never a probabilit
 from __future__ import annotations
 
 import math
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 import torch
 import torch.nn.functional as F

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 # Per-step statistics, all per run: losses, mean D probabilities on the last D batch, the
-# gradient norms the players' optimisers received, and E||grad_x D(x_real)||^2 (NaN while R1 is off).
+# gradient norms the players' optimisers received, and E||grad_x D(x_real)||^2 (NaN with R1 off).
 STEP_FIELDS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "r1")
 EVAL_FIELDS = ("step", "modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w")
 
@@ -95,7 +95,7 @@ class Snapshot:
     x_real: np.ndarray  # (n, 2) fixed real samples
     x_fake: np.ndarray  # (n, 2) G(z_probe)
     d_fake: np.ndarray  # (n,) D logits at x_fake
-    g_grad: np.ndarray  # (n, 2) -grad_x of the selected G loss, per sample: where G pushes each point
+    g_grad: np.ndarray  # (n, 2) -grad_x of the selected G loss per sample: where G pushes it
     grid_x: np.ndarray  # (g,)
     grid_y: np.ndarray  # (g,)
     d_grid: np.ndarray  # (g, g) D(x) probability, rows along y
@@ -114,3 +114,4 @@ class RunResult:
     snapshot: Snapshot
     metrics: dict
     verdict: Verdict
+    samples: np.ndarray  # (2500, 2) generated points the final metrics were measured on

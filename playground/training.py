@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Callable, Sequence
 
 import numpy as np
 import torch
@@ -29,7 +29,7 @@ from . import losses, metrics
 from .config import TrainConfig
 from .data import make_dataset
 from .models import PopulationMLP, mlp_sizes
-from .records import STEP_FIELDS, EVAL_FIELDS, History, RunResult, Snapshot
+from .records import EVAL_FIELDS, STEP_FIELDS, History, RunResult, Snapshot
 
 BLOCK = 32  # steps of randomness drawn at once; part of the RNG stream, so fixed
 MEMBER_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "seed")
@@ -44,6 +44,10 @@ _G_INIT, _D_INIT, _DATA, _NOISE, _PROBE = range(5)
 
 def _stream(seed: int, stream: int) -> int:
     return seed * 8 + stream
+
+
+def _generator(device: torch.device, seed: int, stream: int) -> torch.Generator:
+    return torch.Generator(device).manual_seed(_stream(seed, stream))
 
 
 def resolve_device(name: str) -> torch.device:
@@ -115,7 +119,9 @@ class Population:
             raise ValueError("a population needs at least one config")
         keys = {structure_key(c) for c in configs}
         if len(keys) > 1:
-            raise ValueError("members of one population may differ only in " + ", ".join(MEMBER_FIELDS))
+            raise ValueError(
+                "members of one population may differ only in " + ", ".join(MEMBER_FIELDS)
+            )
         self.configs = list(configs)
         base = self.configs[0]
         self.device = device or resolve_device(base.device)
@@ -134,9 +140,12 @@ class Population:
             [_stream(s, _D_INIT) for s in seeds], base.activation, dev,
         )
         # per-member coefficients: changed in place, so a captured graph sees new values
-        col = lambda vals: torch.tensor(vals, dtype=torch.float32, device=dev).view(K, 1, 1)  # noqa: E731
-        self.lr_g, self.lr_d = col([c.lr_g for c in configs]), col([c.lr_d for c in configs])
-        self.beta1, self.beta2 = col([c.beta1 for c in configs]), col([c.beta2 for c in configs])
+        def column(name: str) -> torch.Tensor:  # (K, 1, 1): broadcasts over a member's weights
+            values = [float(getattr(c, name)) for c in configs]
+            return torch.tensor(values, device=dev).view(K, 1, 1)
+
+        self.lr_g, self.lr_d = column("lr_g"), column("lr_d")
+        self.beta1, self.beta2 = column("beta1"), column("beta2")
         self.r1_gamma = torch.tensor([c.r1_gamma for c in configs], device=dev)
         self.loss_weight = {
             name: torch.tensor([float(c.loss == name) for c in configs], device=dev)
@@ -148,14 +157,14 @@ class Population:
         # randomness: one generator pair per distinct seed, members gather their seed's rows
         self._groups = sorted(set(seeds))
         self._member_group = torch.tensor([self._groups.index(s) for s in seeds], device=dev)
-        gen = lambda s, stream: torch.Generator(dev).manual_seed(_stream(s, stream))  # noqa: E731
-        self._data_gens = [gen(s, _DATA) for s in self._groups]
-        self._noise_gens = [gen(s, _NOISE) for s in self._groups]
+        self._data_gens = [_generator(dev, s, _DATA) for s in self._groups]
+        self._noise_gens = [_generator(dev, s, _NOISE) for s in self._groups]
         self._row = torch.zeros(1, dtype=torch.long, device=dev)
         self._host_row = BLOCK  # forces a refill before the first step
         self._stats = torch.zeros(BLOCK, K, len(STEP_FIELDS) - 1, device=dev)
         self._flushed = 0
         self._block_start = 0
+        self._half_steps: dict[int, tuple[bool, bool]] = {}  # block row -> (d, g) updated
         self._fill_block()
         self._host_row = 0
 
@@ -185,7 +194,9 @@ class Population:
 
     def _rows(self):
         """This step's data and noise for every member: (K, k, n, 2), (K, k, n, z), (K, n, z)."""
-        pick = lambda block: block.index_select(0, self._row)[0].index_select(0, self._member_group)  # noqa: E731
+        def pick(block: torch.Tensor) -> torch.Tensor:
+            return block.index_select(0, self._row)[0].index_select(0, self._member_group)
+
         return pick(self._x_block), pick(self._zd_block), pick(self._zg_block)
 
     # -- the step -------------------------------------------------------------------------------
@@ -251,14 +262,22 @@ class Population:
         return [*self.G.params, *self.D.params, *self.g_opt.state(), *self.d_opt.state(),
                 self._row, self._stats]
 
-    # -- public ---------------------------------------------------------------------------------
-    def step(self, d: bool = True, g: bool = True) -> None:
-        """One training step for every member (d / g False: update only the other player)."""
+    def _next_block_if_used(self) -> None:
         if self._host_row == BLOCK:
             self._flush()
             self._fill_block()
             self._row.zero_()
             self._host_row, self._flushed, self._block_start = 0, 0, self.step_count
+
+    # -- public ---------------------------------------------------------------------------------
+    @property
+    def graphed(self) -> bool:
+        """True once the step runs as a captured CUDA graph."""
+        return self._graph is not None
+
+    def step(self, d: bool = True, g: bool = True) -> None:
+        """One training step for every member (d / g False: update only the other player)."""
+        self._next_block_if_used()
         if d and g and self._graph_wanted and self._graph is None and self.graph_error is None:
             try:
                 self._capture()
@@ -269,6 +288,8 @@ class Population:
             self._graph.replay()
         else:
             self._step(d, g)
+            if not (d and g):
+                self._half_steps[self._host_row] = (d, g)
         self._host_row += 1
         self.step_count += 1
         if self.eval_every and self.step_count % self.eval_every == 0:
@@ -292,13 +313,21 @@ class Population:
             return
         rows = self._stats[self._flushed:self._host_row].cpu().numpy()  # (r, K, 7)
         steps = self._block_start + np.arange(self._flushed, self._host_row) + 1
+        updated = np.ones((len(rows), 2), dtype=bool)
+        for row, players in self._half_steps.items():
+            if row >= self._flushed:
+                updated[row - self._flushed] = players
         for k, hist in enumerate(self.histories):
             hist.append_steps(np.column_stack([steps, rows[:, k]]))
             if self.diverged_at[k] is None:
-                bad = ~np.isfinite(rows[:, k, :2])  # d_loss, g_loss (NaN = not updated: allowed)
-                bad &= ~np.isnan(rows[:, k, :2]) | ~np.isnan(rows[:, k, 4:6])
-                if bad.any():
-                    self.diverged_at[k] = int(steps[np.nonzero(bad.any(1))[0][0]])
+                # losses and gradient norms of the players that were updated (a half step leaves
+                # the other player's columns NaN on purpose)
+                d_bad = ~np.isfinite(rows[:, k, [0, 4]]).all(1) & updated[:, 0]
+                g_bad = ~np.isfinite(rows[:, k, [1, 5]]).all(1) & updated[:, 1]
+                bad = np.nonzero(d_bad | g_bad)[0]
+                if len(bad):
+                    self.diverged_at[k] = int(steps[bad[0]])
+        self._half_steps.clear()
         self._flushed = self._host_row
 
     def set_member(self, k: int, **changes) -> None:
@@ -322,7 +351,7 @@ class Population:
 
     # -- looking at the members -----------------------------------------------------------------
     def _probe(self, seeds: Sequence[int]) -> None:
-        """Fixed latent and real points per seed: probes for the live view, eval sets for metrics."""
+        """Fixed latent and real points per seed: live-view probes and metric evaluation sets."""
         c = self.configs[0]
         probe = {}
         for s in set(seeds):
@@ -333,20 +362,27 @@ class Population:
                 torch.randn(metrics.N_EVAL_SAMPLES, c.latent_dim, generator=gen),
                 self.dataset.sample(metrics.N_EVAL_SAMPLES, gen),
             )
-        stack = lambda j: torch.stack([probe[s][j] for s in seeds]).to(self.device)  # noqa: E731
+        def stack(j: int) -> torch.Tensor:
+            return torch.stack([probe[s][j] for s in seeds]).to(self.device)
+
         self.z_probe, self.x_probe, self.z_eval = stack(0), stack(1), stack(2)
         self.x_eval = stack(3).cpu().numpy()
         x0, x1, y0, y1 = self.dataset.bounds
         self.grid_x = np.linspace(x0, x1, GRID, dtype=np.float32)
         self.grid_y = np.linspace(y0, y1, GRID, dtype=np.float32)
         gx, gy = np.meshgrid(self.grid_x, self.grid_y)  # rows along y
-        self._grid_points = torch.as_tensor(np.stack([gx.ravel(), gy.ravel()], 1), device=self.device)
+        grid = np.stack([gx.ravel(), gy.ravel()], 1)  # (GRID * GRID, 2)
+        self._grid_points = torch.as_tensor(grid, device=self.device)
         self._z_lattice = _latent_lattice(c.latent_dim).to(self.device)
 
     @torch.no_grad()
+    def eval_samples(self) -> np.ndarray:
+        """(K, 2500, 2) samples of every member from its fixed evaluation noise."""
+        return self.G(self.z_eval).cpu().numpy()
+
     def evaluate(self) -> None:
         """Metrics of 2500 samples per member against 2500 real ones; appended to histories."""
-        samples = self.G(self.z_eval).cpu().numpy()
+        samples = self.eval_samples()
         ds = self.dataset
         for k, hist in enumerate(self.histories):
             m = metrics.evaluate(samples[k], self.x_eval[k], ds.bounds, ds.centers, ds.std)
@@ -390,7 +426,9 @@ class Population:
         # the per-sample loss (mean times n), so arrows do not shrink with the probe count
         g_loss = losses.LOSSES[c.loss](d_fake).sum() * x.shape[1]
         (grad,) = torch.autograd.grad(g_loss, x)
-        f32 = lambda t: t.detach().cpu().numpy().astype(np.float32)  # noqa: E731
+        def f32(t: torch.Tensor) -> np.ndarray:
+            return t.detach().cpu().numpy().astype(np.float32)
+
         return Snapshot(
             step=self.step_count,
             x_real=f32(self.x_probe[k]),
@@ -437,7 +475,9 @@ def _latent_lattice(latent_dim: int) -> torch.Tensor:
 class GANRun:
     """One GAN (a population of one) with the surface the live page needs."""
 
-    def __init__(self, config: TrainConfig, *, eval_every: int = 100, graph: bool | None = None):
+    def __init__(
+        self, config: TrainConfig, *, eval_every: int = 100, graph: bool | None = None
+    ):
         self.population = Population([config], eval_every=eval_every, graph=graph)
 
     @property
@@ -521,4 +561,5 @@ def train(config: TrainConfig, steps: int, *, eval_every: int = 100, progress=No
         snapshot=run.snapshot(),
         metrics=run.metrics(),
         verdict=run.verdict(),
+        samples=run.population.eval_samples()[0],
     )

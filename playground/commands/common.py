@@ -44,7 +44,7 @@ def _parse_value(field: dataclasses.Field, text: str):
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False) -> None:
-    """One flag per config field. With multi=True each takes a comma-separated list (a sweep axis)."""
+    """One flag per config field; with multi=True each takes a comma-separated list (sweep axis)."""
     group = parser.add_argument_group("run configuration (TrainConfig fields)")
     for f in CONFIG_FLAGS:
         default = f.default
@@ -82,14 +82,22 @@ def config_values(args: argparse.Namespace) -> dict[str, list]:
     return out
 
 
+def usage_error(e: ValueError) -> UsageError:
+    """A ValueError from the engine as a command-line error naming the flag."""
+    return UsageError(_flagify(str(e)))
+
+
 def make_config(values: dict) -> TrainConfig:
     """A validated config; a bad value becomes a UsageError naming the flag."""
     try:
         return TrainConfig(**values)
     except ValueError as e:
-        raise UsageError(_flagify(str(e))) from None
+        raise usage_error(e) from None
 
 
 def _flagify(message: str) -> str:
+    """'lr_g: ...' -> '--lr-g: ...' (custom_points is given as --points)."""
     name, sep, rest = message.partition(":")
-    return f"{_flag(name)}:{rest}" if sep and name.isidentifier() else message
+    if not (sep and name.isidentifier()):
+        return message
+    return f"{'--points' if name == 'custom_points' else _flag(name)}:{rest}"

@@ -1,0 +1,149 @@
+"""Speed of the engine against the textbook training loop, measured side by side in one process.
+
+The textbook loop is written the way GAN tutorials write it (nn.Sequential MLPs, two
+torch.optim.Adam, BCE-with-logits, a fresh batch each step, eager). The engine trains K
+independent GANs as one batched program (training.Population), CUDA-graphed on a GPU. Ratios
+are model-steps/s over the textbook loop's steps/s with the same R1 setting. Only torch and
+numpy are imported: this runs on a bare GPU machine."""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .config import TrainConfig
+from .training import Population, device_label
+
+
+@dataclass(frozen=True)
+class BenchSettings:
+    batch_size: int = 512
+    hidden: int = 128
+    depth: int = 3
+    r1_gamma: float = 1.0  # used by the "with R1" rows
+    seconds: float = 2.0  # measuring time per row per round
+    rounds: int = 3  # rows are measured in turn, `rounds` times; each row keeps its best
+
+
+def _sync(device: torch.device) -> None:
+    if device.type == "cuda":
+        torch.cuda.synchronize(device)
+
+
+def textbook_step(device: torch.device, s: BenchSettings, r1: bool):
+    """The reference loop: one D step and one G step of the non-saturating GAN on the ring."""
+    torch.manual_seed(0)
+
+    def mlp(i: int, o: int) -> nn.Sequential:
+        layers, d = [], i
+        for _ in range(s.depth):
+            layers += [nn.Linear(d, s.hidden), nn.ReLU()]
+            d = s.hidden
+        return nn.Sequential(*layers, nn.Linear(d, o)).to(device)
+
+    G, D = mlp(2, 2), mlp(2, 1)
+    opt_g = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
+    ones = torch.ones(s.batch_size, 1, device=device)
+    zeros = torch.zeros(s.batch_size, 1, device=device)
+
+    def ring(n: int) -> torch.Tensor:
+        k = torch.randint(0, 8, (n,), device=device).float() * (2 * math.pi / 8)
+        return 2 * torch.stack([k.cos(), k.sin()], 1) + 0.02 * torch.randn(n, 2, device=device)
+
+    def step() -> None:
+        x = ring(s.batch_size).requires_grad_(r1)
+        fake = G(torch.randn(s.batch_size, 2, device=device))
+        d_real = D(x)
+        d_loss = F.binary_cross_entropy_with_logits(d_real, ones) + \
+            F.binary_cross_entropy_with_logits(D(fake.detach()), zeros)
+        if r1:
+            (grad,) = torch.autograd.grad(d_real.sum(), x, create_graph=True)
+            d_loss = d_loss + s.r1_gamma / 2 * grad.pow(2).sum(1).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+        g_loss = F.binary_cross_entropy_with_logits(D(fake), ones)
+        opt_g.zero_grad()
+        g_loss.backward()
+        opt_g.step()
+
+    return step
+
+
+def engine_population(device: torch.device, s: BenchSettings, k: int, r1: bool, graph: bool):
+    configs = [
+        TrainConfig(batch_size=s.batch_size, hidden=s.hidden, depth=s.depth,
+                    r1_gamma=s.r1_gamma if r1 else 0.0, seed=i, device=device.type)
+        for i in range(k)
+    ]
+    return Population(configs, eval_every=0, graph=graph, device=device)
+
+
+def _rate(step, device: torch.device, seconds: float) -> float:
+    """Steps per second of `step` over about `seconds` (at least 3 steps), after a warm-up."""
+    for _ in range(3):
+        step()
+    _sync(device)
+    n, start = 0, time.perf_counter()
+    while True:
+        for _ in range(max(1, 2**min(n.bit_length(), 5))):  # batches keep host timing light
+            step()
+            n += 1
+        _sync(device)
+        elapsed = time.perf_counter() - start
+        if elapsed >= seconds and n >= 3:
+            return n / elapsed
+
+
+def run_benchmark(device: torch.device, populations, settings: BenchSettings, log=None) -> dict:
+    """Every row measured `rounds` times in turn (so drift hits all rows alike); best kept."""
+    rows = []  # (name, K, r1, population or None, step function)
+    for r1 in (False, True):
+        rows.append(("textbook", 1, r1, None, textbook_step(device, settings, r1)))
+        for k in populations:
+            pop = engine_population(device, settings, k, r1, graph=device.type == "cuda")
+            rows.append(("engine", k, r1, pop, pop.step))
+    best = [0.0] * len(rows)
+    for _ in range(settings.rounds):
+        for i, (name, k, r1, _, step) in enumerate(rows):
+            best[i] = max(best[i], _rate(step, device, settings.seconds))
+            if log:
+                log(f"{name:8s} K={k:<4d} r1={int(r1)} {best[i] * k:12.0f} model-steps/s")
+    base = {r1: best[i] for i, (name, _, r1, _, _) in enumerate(rows) if name == "textbook"}
+    results = []
+    for i, (name, k, r1, pop, _) in enumerate(rows):
+        results.append({
+            "name": name, "population": k, "r1": r1, "graphed": bool(pop and pop.graphed),
+            "steps_per_s": round(best[i], 2), "model_steps_per_s": round(best[i] * k, 2),
+            "ratio": round(best[i] * k / base[r1], 3),
+        })
+    return {
+        "device": device_label(device),
+        "torch": torch.__version__,
+        "threads": torch.get_num_threads(),
+        "settings": settings.__dict__,
+        "results": results,
+    }
+
+
+def format_table(report: dict) -> str:
+    lines = [
+        f"device {report['device']}, torch {report['torch']}, {report['threads']} threads, "
+        f"batch {report['settings']['batch_size']}, MLP {report['settings']['depth']}x"
+        f"{report['settings']['hidden']}, non-saturating loss, Adam",
+        f"{'run':10s} {'K':>4s} {'R1':>3s} {'graph':>5s} {'steps/s':>10s} "
+        f"{'model-steps/s':>14s} {'ratio':>7s}",
+    ]
+    for r in report["results"]:
+        lines.append(
+            f"{r['name']:10s} {r['population']:4d} {'yes' if r['r1'] else 'no':>3s} "
+            f"{'yes' if r['graphed'] else 'no':>5s} {r['steps_per_s']:10.1f} "
+            f"{r['model_steps_per_s']:14.1f} {r['ratio']:6.2f}x"
+        )
+    return "\n".join(lines)

@@ -1,0 +1,57 @@
+"""`python -m playground bench`: engine vs textbook loop, ratios measured side by side."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+from .common import UsageError
+from .train import parse_count
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "bench", help="measure the engine's speed against the textbook loop",
+        description="Steps/s of the textbook PyTorch loop, the engine with one run, and the "
+        "engine with K runs batched (CUDA-graphed on a GPU), with and without R1, as ratios "
+        "to the textbook loop, all measured in this one process.",
+    )
+    p.add_argument("--device", default="auto", help="cpu, cuda or auto (default)")
+    p.add_argument("--populations", default=None,
+                   help="comma-separated K values (default 1,8,32,128 on cuda, 1,8,32 on cpu)")
+    p.add_argument("--batch-size", default="512")
+    p.add_argument("--seconds", default="2", help="measuring time per row and round")
+    p.add_argument("--rounds", default="3", help="rounds; each row keeps its best")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.set_defaults(run=run)
+
+
+def run(args) -> int:
+    import torch
+
+    from ..bench import BenchSettings, format_table, run_benchmark
+    from ..training import resolve_device
+
+    if args.device not in ("auto", "cpu", "cuda"):
+        raise UsageError(f"--device: {args.device!r} is not one of cpu, cuda, auto")
+    try:
+        device = resolve_device(args.device)
+    except ValueError as e:
+        raise UsageError(f"--{e}") from None
+    default = "1,8,32,128" if device.type == "cuda" else "1,8,32"
+    try:
+        pops = [int(v) for v in (args.populations or default).split(",")]
+        seconds = float(args.seconds)
+    except ValueError:
+        raise UsageError("--populations takes integers, --seconds a number") from None
+    if not pops or min(pops) < 1 or not 0 < seconds <= 60:
+        raise UsageError("--populations must be >= 1 and --seconds in (0, 60]")
+    settings = BenchSettings(
+        batch_size=parse_count("--batch-size", args.batch_size, 1),
+        seconds=seconds,
+        rounds=parse_count("--rounds", args.rounds, 1),
+    )
+    log = None if args.json else (lambda line: print(line, file=sys.stderr))
+    report = run_benchmark(torch.device(device), pops, settings, log)
+    print(json.dumps(report) if args.json else format_table(report))
+    return 0

@@ -1,0 +1,125 @@
+"""`python -m playground train`: one run, headless; a summary or one JSON object on stdout."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+
+from ..records import RunResult
+from .common import (
+    UsageError,
+    add_config_arguments,
+    config_values,
+    make_config,
+    usage_error,
+)
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "train", help="train one GAN and report its metrics and verdict",
+        description="Train one GAN on 2D data and report its mode metrics and verdict.",
+    )
+    p.add_argument("--steps", default="3000", help="training steps (default 3000)")
+    p.add_argument("--eval-every", default="100", help="steps between metric evaluations")
+    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
+    p.add_argument("--history", metavar="CSV", help="write the per-step history")
+    add_config_arguments(p)
+    p.set_defaults(run=run)
+
+
+def parse_count(flag: str, text: str, lo: int = 0) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{flag}: {text!r} is not an integer") from None
+    if value < lo:
+        raise UsageError(f"{flag}: must be >= {lo}, got {value}")
+    return value
+
+
+def run(args) -> int:
+    from ..training import train  # torch loads only once the arguments are good
+
+    steps = parse_count("--steps", args.steps)
+    eval_every = parse_count("--eval-every", args.eval_every, 1)
+    values = {k: v[0] for k, v in config_values(args).items()}
+    config = make_config(values)
+    try:
+        result = train(config, steps, eval_every=eval_every, progress=None if args.json else _bar)
+    except ValueError as e:  # e.g. device 'cuda' without CUDA
+        raise usage_error(e) from None
+    if not args.json:
+        print(file=sys.stderr)
+    if args.samples:
+        _write_samples(args.samples, result)
+    if args.history:
+        _write(args.history, result.history.to_csv())
+    if args.json:
+        print(json.dumps(summary(result), allow_nan=False))
+    else:
+        print(_readable(result))
+    return 0
+
+
+def summary(result: RunResult) -> dict:
+    """The JSON object of `train --json` (NaN becomes null: JSON has no NaN)."""
+    return {
+        "config": result.config.to_dict(),
+        "steps": result.steps,
+        "seconds": round(result.seconds, 3),
+        "device": result.device,
+        "metrics": _json_safe(result.metrics),
+        "verdict": {"label": result.verdict.label, "reason": result.verdict.reason},
+    }
+
+
+def _json_safe(d: dict) -> dict:
+    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in d.items()}
+
+
+def _bar(done: int, total: int) -> None:
+    width = 30
+    filled = width * done // max(total, 1)
+    bar = "#" * filled + "." * (width - filled)
+    print(f"\r[{bar}] {done}/{total} steps", end="", file=sys.stderr)
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        with open(path, "w", newline="") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None
+
+
+def _write_samples(path: str, result: RunResult) -> None:
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(["x", "y"])
+    for x, y in result.samples:
+        w.writerow([f"{x:.6g}", f"{y:.6g}"])
+    _write(path, out.getvalue())
+
+
+def _readable(result: RunResult) -> str:
+    c, m, v = result.config, result.metrics, result.verdict
+    r1 = f" + R1 (gamma {c.r1_gamma:g})" if c.r1_gamma else ""
+    lines = [
+        f"{c.loss}{r1} on {c.dataset}, seed {c.seed}: {result.steps} steps in "
+        f"{result.seconds:.1f} s on {result.device} "
+        f"({result.steps / max(result.seconds, 1e-9):.0f} steps/s)",
+    ]
+    if "modes_captured" in m:
+        lines.append(
+            f"modes captured {m['modes_captured']}/{m['n_modes']}, high quality "
+            f"{m['high_quality']:.1%}, reverse KL {m['reverse_kl']:.3f}"
+        )
+    if "js_grid" in m:
+        lines.append(f"grid JS {m['js_grid']:.3f}, sliced W1 {m['sliced_w']:.3f}")
+    lines.append(f"verdict: {v.label} ({v.reason})")
+    return "\n".join(lines)

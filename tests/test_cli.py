@@ -1,0 +1,101 @@
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+TINY = ["--hidden", "16", "--depth", "2", "--batch-size", "32", "--device", "cpu"]
+
+
+def _cli(*args, timeout=300):
+    return subprocess.run([sys.executable, "-m", "playground", *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def test_train_json_prints_one_object_with_the_documented_keys(tmp_path):
+    samples, history = tmp_path / "s.csv", tmp_path / "h.csv"
+    p = _cli("train", "--dataset", "ring8", "--loss", "minimax", "--r1-gamma", "1", "--steps",
+             "120", "--seed", "3", "--json", "--samples", str(samples), "--history", str(history),
+             *TINY)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert set(out) == {"config", "steps", "seconds", "device", "metrics", "verdict"}
+    assert out["config"]["loss"] == "minimax" and out["config"]["seed"] == 3
+    assert out["steps"] == 120 and out["device"] == "cpu"
+    assert {"modes_captured", "n_modes", "high_quality", "reverse_kl", "js_grid",
+            "sliced_w"} <= set(out["metrics"])
+    assert 0 <= out["metrics"]["high_quality"] <= 1
+    assert out["verdict"]["label"] in {"converged", "mode_collapse", "oscillating", "diverged",
+                                       "training"}
+    rows = list(csv.reader(samples.open()))
+    assert rows[0] == ["x", "y"] and len(rows) == 2501
+    hist = list(csv.DictReader(history.open()))
+    assert len(hist) == 120 and hist[-1]["step"] == "120" and hist[-1]["modes_captured"] != ""
+
+
+def test_train_without_json_prints_a_summary_and_a_progress_bar():
+    p = _cli("train", "--steps", "40", *TINY)
+    assert p.returncode == 0
+    assert "verdict:" in p.stdout and "40/40 steps" in p.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["train", "--loss", "wgan"], "--loss"),
+        (["train", "--steps", "-5"], "--steps"),
+        (["train", "--lr-g", "nan"], "--lr-g"),
+        (["train", "--batch-size", "many"], "--batch-size"),
+        (["train", "--dataset", "custom"], "--points"),
+        (["train", "--dataset", "custom", "--points", "/nonexistent.csv"], "--points"),
+        (["train", "--frobnicate"], "unrecognized"),
+        (["bench", "--device", "tpu"], "--device"),
+        (["nonsense"], "invalid choice"),
+    ],
+)
+def test_bad_arguments_exit_2_with_one_line_and_no_traceback(args, message):
+    p = _cli(*args)
+    assert p.returncode == 2
+    assert message in p.stderr
+    assert "Traceback" not in p.stderr
+    assert p.stdout == ""
+
+
+def test_custom_points_file(tmp_path):
+    pts = tmp_path / "p.csv"
+    pts.write_text("x,y\n0,0\n1,1\n2,0\n")
+    p = _cli("train", "--dataset", "custom", "--points", str(pts), "--steps", "10", "--json", *TINY)
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["config"]["custom_points"] == [[0, 0], [1, 1], [2, 0]]
+    pts.write_text("x,y\n0,0\nfoo,bar\n")
+    p = _cli("train", "--dataset", "custom", "--points", str(pts), "--steps", "10", *TINY)
+    assert p.returncode == 2 and "line 3" in p.stderr
+
+
+def test_a_diverging_run_exits_0_with_verdict_diverged():
+    p = _cli("train", "--optimizer", "sgd", "--lr-d", "1", "--r1-gamma", "1000", "--activation",
+             "leaky_relu", "--steps", "500", "--json", *TINY)
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["verdict"]["label"] == "diverged" and out["steps"] < 500
+
+
+def test_bench_json_reports_ratios_against_the_textbook_loop():
+    p = _cli("bench", "--device", "cpu", "--populations", "1,2", "--batch-size", "16",
+             "--seconds", "0.05", "--rounds", "1", "--json")
+    assert p.returncode == 0, p.stderr
+    out = json.loads(p.stdout)
+    assert out["device"] == "cpu" and out["torch"]
+    rows = {(r["name"], r["population"], r["r1"]): r for r in out["results"]}
+    assert set(rows) == {(n, k, r1) for r1 in (False, True)
+                         for n, k in (("textbook", 1), ("engine", 1), ("engine", 2))}
+    for r in out["results"]:
+        assert r["graphed"] is False and r["steps_per_s"] > 0
+        assert r["model_steps_per_s"] == pytest.approx(r["steps_per_s"] * r["population"], rel=1e-3)
+    assert rows[("textbook", 1, True)]["ratio"] == 1.0
+    e = rows[("engine", 2, False)]
+    assert e["ratio"] == pytest.approx(
+        e["model_steps_per_s"] / rows[("textbook", 1, False)]["steps_per_s"], rel=1e-2)

@@ -1,0 +1,232 @@
+import math
+
+import numpy as np
+import pytest
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from playground import GANRun, Population, TrainConfig, train
+from playground.models import init_layers, mlp_sizes
+from playground.training import _D_INIT, _G_INIT, BLOCK, _stream
+
+
+def _weights(pop):
+    return [p.detach().clone() for p in pop.G.params], [p.detach().clone() for p in pop.D.params]
+
+
+def test_same_config_and_seed_give_identical_history(tiny):
+    a, b = train(tiny, 150, eval_every=50), train(tiny, 150, eval_every=50)
+    np.testing.assert_array_equal(a.history.steps["g_loss"], b.history.steps["g_loss"])
+    np.testing.assert_array_equal(a.samples, b.samples)
+    assert repr(a.metrics) == repr(b.metrics)  # NaN != NaN, but prints alike
+    c = train(tiny.replace(seed=1), 150, eval_every=50)
+    assert not np.array_equal(a.history.steps["g_loss"], c.history.steps["g_loss"])
+
+
+def test_a_step_changes_both_players_and_half_steps_change_one(tiny):
+    run = GANRun(tiny)
+    g0, d0 = _weights(run.population)
+    run.step(d=True, g=False)
+    g1, d1 = _weights(run.population)
+    assert all(torch.equal(a, b) for a, b in zip(g0, g1))
+    assert not all(torch.equal(a, b) for a, b in zip(d0, d1))
+    run.step(d=False, g=True)
+    g2, d2 = _weights(run.population)
+    assert not all(torch.equal(a, b) for a, b in zip(g1, g2))
+    assert all(torch.equal(a, b) for a, b in zip(d1, d2))
+    run.step()
+    g3, d3 = _weights(run.population)
+    assert not any(torch.equal(a, b) for a, b in zip(g2 + d2, g3 + d3))
+    assert run.step_count == 3 and len(run.history) == 3
+
+
+def test_d_steps_k_makes_k_discriminator_updates_per_generator_update(tiny):
+    pop = Population([tiny.replace(d_steps=3)])
+    for _ in range(4):
+        pop.step()
+    assert pop.d_opt.t.item() == 12 and pop.g_opt.t.item() == 4
+
+
+def test_r1_changes_d_only(tiny):
+    plain, r1 = GANRun(tiny), GANRun(tiny.replace(r1_gamma=10.0))
+    plain.step(g=False)
+    r1.step(g=False)
+    (gp, dp), (gr, dr) = _weights(plain.population), _weights(r1.population)
+    assert all(torch.equal(a, b) for a, b in zip(gp, gr))
+    assert not all(torch.equal(a, b) for a, b in zip(dp, dr))
+    assert math.isnan(plain.history.steps["r1"][0]) and r1.history.steps["r1"][0] > 0
+
+
+def test_reset_reproduces_initial_weights_and_probes(tiny):
+    a, b = GANRun(tiny), GANRun(tiny)
+    a.advance(5)
+    s_b = b.snapshot()
+    c = GANRun(tiny)
+    np.testing.assert_array_equal(c.snapshot().x_fake, s_b.x_fake)
+    np.testing.assert_array_equal(c.snapshot().x_real, s_b.x_real)
+    assert not np.array_equal(a.snapshot().x_fake, s_b.x_fake)
+
+
+def test_live_update_changes_the_game_without_reset(tiny):
+    run = GANRun(tiny)
+    run.advance(3)
+    run.update(loss="minimax", r1_gamma=1.0, lr_g=1e-4)
+    run.advance(2)
+    assert run.step_count == 5 and run.config.loss == "minimax"
+    assert run.history.steps["r1"][-1] > 0 and math.isnan(run.history.steps["r1"][2])
+    with pytest.raises(ValueError, match="mid-run"):
+        run.update(hidden=32)
+    with pytest.raises(ValueError, match="lr_d"):
+        run.update(lr_d=-1.0)
+
+
+def test_non_finite_losses_stop_with_diverged_and_no_exception(tiny):
+    # SGD on a huge R1 penalty: each D step multiplies the weights, which overflow within steps
+    cfg = tiny.replace(optimizer="sgd", lr_d=1.0, r1_gamma=1000.0, activation="leaky_relu")
+    result = train(cfg, 2000, eval_every=50)
+    assert result.verdict.label == "diverged"
+    assert result.steps < 100
+    first_bad = np.nonzero(~np.isfinite(result.history.steps["d_loss"]))[0][0] + 1
+    assert f"step {first_bad}" in result.verdict.reason
+
+
+def test_snapshot_has_float32_arrays_for_the_live_view(tiny):
+    run = GANRun(tiny)
+    run.advance(100)
+    s = run.snapshot()
+    assert s.step == 100 and s.loss == "nonsaturating"
+    for name in ("x_real", "x_fake", "d_fake", "g_grad", "grid_x", "grid_y", "d_grid", "warp"):
+        assert getattr(s, name).dtype == np.float32, name
+    assert s.x_fake.shape == s.g_grad.shape and s.d_fake.shape == (len(s.x_fake),)
+    assert s.d_grid.shape == (len(s.grid_y), len(s.grid_x))
+    assert ((s.d_grid >= 0) & (s.d_grid <= 1)).all()
+    assert s.metrics["step"] == 100 and s.metrics["n_modes"] == 8
+
+
+def test_snapshot_gradient_is_the_selected_loss_gradient(tiny):
+    """Minimax and NS arrows point the same way; their lengths differ by (1 - D) / D."""
+    ns = GANRun(tiny)
+    ns.advance(20)
+    s_ns = ns.snapshot()
+    ns.update(loss="minimax")
+    s_mm = ns.snapshot()
+    d = 1 / (1 + np.exp(-s_ns.d_fake.astype(np.float64)))
+    ratio = np.linalg.norm(s_ns.g_grad, axis=1) / np.linalg.norm(s_mm.g_grad, axis=1)
+    np.testing.assert_allclose(ratio, (1 - d) / d, rtol=1e-3)
+    cos = (s_ns.g_grad * s_mm.g_grad).sum(1)
+    assert (cos > 0).all()
+
+
+def _reference_member(cfg: TrainConfig):
+    """The textbook modules and optimisers for one member, from the engine's initial weights."""
+
+    def mlp(sizes, seed):
+        layers = []
+        for j, (w, b) in enumerate(init_layers(sizes, seed)):
+            lin = nn.Linear(*w.shape)
+            with torch.no_grad():
+                lin.weight.copy_(w.T)
+                lin.bias.copy_(b[0])
+            layers.append(lin)
+            if j < len(sizes) - 2:
+                layers.append(nn.ReLU())
+        return nn.Sequential(*layers)
+
+    G = mlp(mlp_sizes(cfg.latent_dim, cfg.hidden, cfg.depth, 2), _stream(cfg.seed, _G_INIT))
+    D = mlp(mlp_sizes(2, cfg.hidden, cfg.depth, 1), _stream(cfg.seed, _D_INIT))
+    def adam(net: nn.Module, lr: float) -> torch.optim.Adam:
+        return torch.optim.Adam(net.parameters(), lr=lr, betas=(cfg.beta1, cfg.beta2))
+
+    return G, D, adam(G, cfg.lr_g), adam(D, cfg.lr_d)
+
+
+def _reference_step(cfg, G, D, opt_g, opt_d, x_real, z_d, z_g):
+    ones, zeros = torch.ones(len(z_g), 1), torch.zeros(len(z_g), 1)
+    for i in range(cfg.d_steps):
+        x = x_real[i].clone().requires_grad_(True)
+        d_real, d_fake = D(x), D(G(z_d[i]).detach())
+        d_loss = F.binary_cross_entropy_with_logits(d_real, ones) + \
+            F.binary_cross_entropy_with_logits(d_fake, zeros)
+        if cfg.r1_gamma:
+            (grad,) = torch.autograd.grad(d_real.sum(), x, create_graph=True)
+            d_loss = d_loss + cfg.r1_gamma / 2 * grad.pow(2).sum(1).mean()
+        opt_d.zero_grad()
+        d_loss.backward()
+        opt_d.step()
+    d_fake = D(G(z_g))
+    if cfg.loss == "nonsaturating":
+        g_loss = F.binary_cross_entropy_with_logits(d_fake, ones)
+    else:  # minimise log(1 - D(G(z)))
+        g_loss = -F.binary_cross_entropy_with_logits(d_fake, zeros)
+    opt_g.zero_grad()
+    g_loss.backward()
+    opt_g.step()
+
+
+def test_population_equals_separate_textbook_runs(tiny):
+    configs = [
+        tiny.replace(loss="minimax", seed=0),
+        tiny.replace(loss="nonsaturating", r1_gamma=1.0, seed=0, lr_d=3e-3),
+        tiny.replace(loss="nonsaturating", seed=4, beta1=0.0),
+    ]
+    pop = Population(configs, eval_every=0)
+    refs = [_reference_member(c) for c in configs]
+    for _ in range(BLOCK + 8):  # crosses a block refill
+        pop._next_block_if_used()
+        row = pop._host_row
+        for k, (c, ref) in enumerate(zip(configs, refs)):
+            grp = pop._member_group[k]
+            _reference_step(c, *ref, pop._x_block[row, grp], pop._zd_block[row, grp],
+                            pop._zg_block[row, grp])
+        pop.step()
+    for k, (G, _, _, _) in enumerate(refs):
+        ref = [p for lin in G if isinstance(lin, nn.Linear) for p in (lin.weight.T, lin.bias)]
+        for got, want in zip(pop.G.params, ref):
+            torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5, rtol=1e-4)
+
+
+def test_paired_members_share_initial_weights_data_and_trajectory_when_equal(tiny):
+    a = tiny.replace(loss="minimax")
+    pop = Population([a, tiny, a, tiny.replace(seed=3)])
+    x0 = pop.G(pop.z_probe).detach()
+    assert torch.equal(x0[0], x0[1]) and torch.equal(x0[0], x0[2])
+    assert not torch.equal(x0[0], x0[3])
+    pop.advance(40)
+    h = [pop.histories[k].steps["g_loss"] for k in range(4)]
+    np.testing.assert_array_equal(h[0], h[2])  # identical configs: identical runs
+    assert not np.array_equal(h[0], h[1])
+
+
+def test_a_member_does_not_depend_on_its_population(tiny):
+    alone = GANRun(tiny)
+    alone.advance(40)
+    pop = Population([tiny.replace(seed=9, loss="minimax"), tiny])
+    pop.advance(40)
+    np.testing.assert_allclose(pop.histories[1].steps["g_loss"], alone.history.steps["g_loss"],
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_population_rejects_members_that_differ_in_structure(tiny):
+    with pytest.raises(ValueError, match="may differ only"):
+        Population([tiny, tiny.replace(hidden=32)])
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_graphed_and_eager_steps_agree_on_cuda(tiny):
+    configs = [tiny.replace(device="cuda", seed=s, r1_gamma=g) for s in (0, 1) for g in (0.0, 1.0)]
+    eager = Population(configs, eval_every=0, graph=False)
+    graphed = Population(configs, eval_every=0, graph=True)
+    eager.advance(2 * BLOCK + 5)
+    graphed.advance(2 * BLOCK + 5)
+    assert graphed.graph_error is None and graphed._graph is not None
+    for a, b in zip(eager.G.params + eager.D.params, graphed.G.params + graphed.D.params):
+        torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-3)
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+def test_cuda_population_matches_cpu_within_tolerance(tiny):
+    cpu = Population([tiny], eval_every=0)
+    gpu = Population([tiny.replace(device="cuda")], eval_every=0, graph=False)
+    # different devices draw different random numbers, so compare one step from equal inputs
+    assert torch.allclose(cpu.G(cpu.z_probe), gpu.G(gpu.z_probe).cpu(), atol=1e-5)

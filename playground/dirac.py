@@ -32,8 +32,8 @@ L = ψθ. Everything here is numpy, float64.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 
@@ -187,9 +187,9 @@ def sorted_eigenvalues(matrix: np.ndarray) -> np.ndarray:
 
 
 def closed_form_eigenvalues(loss: str = "minimax", gamma: float = 0.0) -> np.ndarray:
-    """Eigenvalues of the Jacobian at the equilibrium (Mescheder et al. 2018, Lemma 2.2 for γ = 0,
-    §4 for γ > 0): roots of λ² + γλ + f'(0)² = 0, i.e. -γ/2 ± sqrt(γ²/4 - f'(0)²); γ = 0 gives ±i f'(0).
-    `gamma` is the total penalty weight on ψ² (R1 + R2 for the Dirac-GAN)."""
+    """Eigenvalues of the Jacobian at the equilibrium (Mescheder et al. 2018, Lemma 2.2 for
+    γ = 0, §4 for γ > 0): the roots of λ² + γλ + f'(0)² = 0, -γ/2 ± sqrt(γ²/4 - f'(0)²), which
+    are ±i f'(0) for γ = 0. `gamma` is the total weight on ψ² (R1 + R2 for the Dirac-GAN)."""
     df0 = DIRAC_FIELDS[loss].df0
     root = np.sqrt(complex(gamma**2 / 4 - df0**2))
     return np.sort_complex(np.array([-gamma / 2 - root, -gamma / 2 + root]))

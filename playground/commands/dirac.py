@@ -25,15 +25,28 @@ def register(subparsers) -> None:
         description=__doc__,
     )
     parser.add_argument("--loss", choices=tuple(dirac.DIRAC_FIELDS), default="minimax")
-    parser.add_argument("--r1-gamma", default="0", metavar="G",
-                        help="R1 weight: (G/2)·‖∇D(real)‖² in D's objective (default 0)")
-    parser.add_argument("--r2-gamma", default="0", metavar="G",
-                        help="R2 weight: the same penalty at the fake point (default 0)")
+    parser.add_argument(
+        "--r1-gamma",
+        default="0",
+        metavar="G",
+        help="R1 weight: (G/2)·‖∇D(real)‖² in D's objective (default 0)",
+    )
+    parser.add_argument(
+        "--r2-gamma",
+        default="0",
+        metavar="G",
+        help="R2 weight: the same penalty at the fake point (default 0)",
+    )
     parser.add_argument("--scheme", choices=dirac.SCHEMES, default="simultaneous")
     parser.add_argument("--lr", default="0.1", metavar="H", help="step size (default 0.1)")
     parser.add_argument("--steps", default="500", metavar="N", help="gradient steps (default 500)")
-    parser.add_argument("--start", default="1,1", metavar="THETA,PSI",
-                        help="start point (generator θ, discriminator ψ) (default 1,1)")
+    parser.add_argument(
+        "--start",
+        default="1,1",
+        metavar="THETA,PSI",
+        help="start point (generator θ, discriminator ψ), default 1,1; write a negative θ as "
+        "--start=-1,2",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.set_defaults(run=run)
 
@@ -117,9 +130,13 @@ def run(args: argparse.Namespace) -> int:
     print(f"  critical γ = 2 f'(0) = {out['critical_gamma']:g} (γ total = {gamma:g})")
     # 1e-9: a radius this close to 1 is a rotation (alternating steps on the bilinear game)
     trend = "stays" if abs(radius - 1) < 1e-9 else ("shrinks" if radius < 1 else "grows")
-    print(f"  {args.scheme} steps, lr {lr:g}: spectral radius of one step {radius:.6f} "
-          f"(near it the distance to the equilibrium {trend})")
+    print(
+        f"  {args.scheme} steps, lr {lr:g}: spectral radius of one step {radius:.6f} "
+        f"(near it the distance to the equilibrium {trend})"
+    )
     end = f"passed distance {dirac.ESCAPE_RADIUS:g} (diverged)" if path.escaped else "ended"
-    print(f"  from ({start[0]:g}, {start[1]:g}) after {out['steps_run']} steps: {end} at "
-          f"({final[0]:.6g}, {final[1]:.6g}), distance {path.final_distance:.6g}")
+    print(
+        f"  from ({start[0]:g}, {start[1]:g}) after {out['steps_run']} steps: {end} at "
+        f"({final[0]:.6g}, {final[1]:.6g}), distance {path.final_distance:.6g}"
+    )
     return 0

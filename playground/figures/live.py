@@ -1,0 +1,247 @@
+"""Figures of the live Playground: the 2D landscape (D(x), real and fake points, the G-loss
+gradient arrows, the warped latent grid) and the training charts over steps.
+
+Pure functions of records (numpy only in, `go.Figure` out), so they are tested without
+Streamlit. Every array handed to plotly is float32: plotly sends numpy arrays base64-encoded,
+and float32 halves the bytes of each redraw. Axis ranges are fixed from the dataset bounds so
+frames do not jump while training.
+
+Points are SVG `scatter`, not `scattergl`: Streamlit 1.67 remounts a chart whose data changed,
+and with WebGL each redraw took a new context; after a few dozen redraws Chromium logged "Too
+many active WebGL contexts. Oldest context will be lost." 512 + 512 SVG points draw quickly.
+"""
+
+from __future__ import annotations
+
+import copy
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from ..records import Snapshot
+
+LAYERS = ("D(x) heatmap", "real", "fake", "G gradient", "latent grid")
+DEFAULT_LAYERS = ("D(x) heatmap", "real", "fake", "G gradient")
+
+# Arrow length = ARROW_SCALE * |-grad_x g_loss| in units of a 6-wide view (the ring's), scaled
+# with the view. One constant for every loss and step, so a vanishing minimax gradient shows
+# as a vanishing arrow; 0.3 makes a typical non-saturating gradient (0.2-1) visible.
+ARROW_SCALE = 0.3
+ARROW_CAP = 0.08  # longest arrow as a fraction of the view width (the few huge ones)
+N_ARROWS = 128  # the first probe points carry arrows: same latent z in every frame
+MAX_CHART_POINTS = 500
+
+REAL_COLOR = "#1b9e77"
+FAKE_COLOR = "#7b3294"
+ARROW_COLOR = "#e7298a"
+GRID_COLOR = "rgba(90, 90, 90, 0.45)"
+# D(x): purple where D says fake, green where it says real (GAN Lab's convention), white at 1/2
+# Streamlit's theme styles the charts in the browser; plotly's default template would add ~7 KB
+# to every redraw for nothing
+EMPTY_TEMPLATE = go.layout.Template()
+D_COLORSCALE = [[0.0, "#9970ab"], [0.5, "#f7f7f7"], [1.0, "#5aae61"]]
+
+
+def _f32(a) -> np.ndarray:
+    """float32 copy with non-finite values as NaN (plotly draws NaN as a gap; inf breaks axes)."""
+    a = np.asarray(a, dtype=np.float32)
+    return np.where(np.isfinite(a), a, np.float32(np.nan))
+
+
+def _segments(starts: np.ndarray, ends: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Line segments start->end as one polyline separated by NaN (one trace for all of them)."""
+    n = len(starts)
+    pts = np.full((n, 3, 2), np.nan, dtype=np.float32)
+    pts[:, 0], pts[:, 1] = starts, ends
+    pts = pts.reshape(-1, 2)
+    return pts[:, 0], pts[:, 1]
+
+
+def arrow_lines(
+    origins: np.ndarray, vectors: np.ndarray, span: float
+) -> tuple[np.ndarray, np.ndarray, float]:
+    """Arrow shafts and heads for `vectors` drawn at `origins` on a view `span` wide, as one
+    NaN-separated polyline; returns (x, y, data units per unit of gradient)."""
+    scale = ARROW_SCALE * span / 6.0
+    cap = ARROW_CAP * span
+    origins, vectors = _f32(origins), _f32(vectors)
+    length = np.linalg.norm(vectors, axis=1, keepdims=True)
+    drawn = np.minimum(length * scale, cap)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        unit = np.where(length > 0, vectors / length, 0.0)
+    tips = origins + unit * drawn
+    # two head strokes at +-150 degrees from the direction, a quarter of the arrow long (capped)
+    head = np.minimum(drawn * 0.35, 0.02 * span)
+    c, s = math.cos(math.radians(150)), math.sin(math.radians(150))
+    left = np.stack([unit[:, 0] * c - unit[:, 1] * s, unit[:, 0] * s + unit[:, 1] * c], 1)
+    right = np.stack([unit[:, 0] * c + unit[:, 1] * s, -unit[:, 0] * s + unit[:, 1] * c], 1)
+    starts = np.concatenate([origins, tips, tips])
+    ends = np.concatenate([tips, tips + left * head, tips + right * head])
+    x, y = _segments(starts, ends)
+    return x, y, scale
+
+
+def _warp_lines(warp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(lines, points, 2) -> one NaN-separated polyline."""
+    lines = _f32(warp)
+    pad = np.full((len(lines), 1, 2), np.nan, dtype=np.float32)
+    pts = np.concatenate([lines, pad], 1).reshape(-1, 2)
+    return pts[:, 0], pts[:, 1]
+
+
+def landscape_figure(
+    snap: Snapshot,
+    bounds: tuple[float, float, float, float],
+    layers: tuple[str, ...] | list[str] = DEFAULT_LAYERS,
+    *,
+    height: int = 560,
+) -> go.Figure:
+    """The game at one step: D(x) with its D = 1/2 contour, real and fake points, the
+    direction and true relative size of the push the selected G loss gives each fake point,
+    and the image of a latent lattice under G."""
+    # Traces and layout are plain dicts wrapped once at the end: plotly validates each
+    # add_trace / update_* call, which cost ~10x the time of one go.Figure(dict) per redraw.
+    x0, x1, y0, y1 = (float(b) for b in bounds)
+    span = max(x1 - x0, y1 - y0)
+    data: list[dict] = []
+    if "D(x) heatmap" in layers:
+        # one trace for both: the fill is the smooth heatmap, the single contour is D = 1/2
+        data.append(dict(
+            type="contour", x=_f32(snap.grid_x), y=_f32(snap.grid_y), z=_f32(snap.d_grid),
+            zmin=0.0, zmax=1.0, colorscale=D_COLORSCALE, opacity=0.85,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="heatmap"),
+            line=dict(color="#333333", width=1.5, dash="dot"),
+            colorbar=dict(title=dict(text="D(x)", side="right"), len=0.6, thickness=12),
+            hovertemplate="x=%{x:.2f} y=%{y:.2f}<br>D(x)=%{z:.3f}<extra></extra>",
+            name="D(x), dotted: D = 1/2",
+        ))
+    if "latent grid" in layers:
+        wx, wy = _warp_lines(snap.warp)
+        data.append(dict(type="scatter", x=wx, y=wy, mode="lines", hoverinfo="skip",
+                         line=dict(color=GRID_COLOR, width=1), name="G(latent grid)"))
+    if "real" in layers:
+        data.append(dict(
+            type="scatter", x=_f32(snap.x_real[:, 0]), y=_f32(snap.x_real[:, 1]),
+            mode="markers", marker=dict(size=4, color=REAL_COLOR, opacity=0.7), name="real",
+            hoverinfo="skip",
+        ))
+    if "fake" in layers:
+        d_prob = 1.0 / (1.0 + np.exp(-np.clip(_f32(snap.d_fake), -60, 60)))
+        data.append(dict(
+            type="scatter", x=_f32(snap.x_fake[:, 0]), y=_f32(snap.x_fake[:, 1]),
+            mode="markers", marker=dict(size=5, color=FAKE_COLOR, line=dict(width=0.5,
+                                                                            color="white")),
+            customdata=_f32(d_prob), name="fake G(z)",
+            hovertemplate="G(z)=(%{x:.2f}, %{y:.2f})<br>D=%{customdata:.3f}<extra></extra>",
+        ))
+    if "G gradient" in layers:
+        n = min(N_ARROWS, len(snap.x_fake))
+        ax, ay, scale = arrow_lines(snap.x_fake[:n], snap.g_grad[:n], span)
+        data.append(dict(
+            type="scatter", x=ax, y=ay, mode="lines", hoverinfo="skip",
+            line=dict(color=ARROW_COLOR, width=1.5),
+            name=f"−∇x G loss ({snap.loss}) × {scale:.2g}",
+        ))
+    layout = dict(
+        xaxis=dict(range=[x0, x1], autorange=False, constrain="domain", showgrid=False,
+                   zeroline=False),
+        # equal scales by shrinking the plot area on both axes (never by widening a range)
+        yaxis=dict(range=[y0, y1], autorange=False, scaleanchor="x", scaleratio=1,
+                   constrain="domain", showgrid=False, zeroline=False),
+        height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=-0.04, x=0, font=dict(size=11)),
+        uirevision="landscape", template=EMPTY_TEMPLATE,
+    )
+    return go.Figure(dict(data=data, layout=layout))
+
+
+def _subsample(n: int, limit: int = MAX_CHART_POINTS) -> np.ndarray:
+    """At most `limit` evenly spaced indices of range(n), first and last included."""
+    if n <= limit:
+        return np.arange(n)
+    return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
+
+
+def _decades_per_tick(*values: np.ndarray) -> int:
+    """Tick spacing (in powers of ten) for a log axis: about four labelled ticks, only ever at
+    powers of ten (plotly's default labels 2, 5... between them, unreadable when narrow)."""
+    v = np.concatenate([np.asarray(a, dtype=np.float64) for a in values])
+    v = v[np.isfinite(v) & (v > 0)]
+    if len(v) < 2:
+        return 1
+    return max(1, math.ceil(math.log10(v.max() / v.min()) / 4))
+
+
+CHART_TITLES_MODES = ("losses", "mean D(real) / D(fake)", "gradient norms",
+                      "R1: E‖∇x D(real)‖²", "modes captured", "% high-quality samples")
+CHART_TITLES_NO_MODES = ("losses", "mean D(real) / D(fake)", "gradient norms",
+                         "R1: E‖∇x D(real)‖²", "grid JS divergence", "sliced Wasserstein")
+
+
+def _chart_grid(titles: tuple[str, ...]) -> dict:
+    """The 3 x 2 panel layout (axis domains, title annotations) as a plain dict."""
+    grid = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.1,
+                         horizontal_spacing=0.1)
+    return grid.layout.to_plotly_json()
+
+
+# built once: make_subplots alone costs about as much as the rest of a redraw
+_GRIDS = {True: _chart_grid(CHART_TITLES_MODES), False: _chart_grid(CHART_TITLES_NO_MODES)}
+
+
+def charts_figure(
+    steps: dict[str, np.ndarray], evals: dict[str, np.ndarray], n_modes: int, *,
+    height: int = 560,
+) -> go.Figure:
+    """Training curves over steps (subsampled to <= MAX_CHART_POINTS per line):
+    `steps` / `evals` are History.steps / History.evals; n_modes 0 for data without modes."""
+    idx = _subsample(len(steps["step"]))
+    x = _f32(steps["step"][idx])
+    data: list[dict] = []
+
+    def line(name: str, xs, ys, panel: int, color: str, markers: bool = False) -> None:
+        axis = "" if panel == 1 else str(panel)
+        data.append(dict(
+            type="scatter", x=xs, y=_f32(ys), mode="lines+markers" if markers else "lines",
+            name=name, line=dict(color=color, width=1.5), marker=dict(size=4),
+            xaxis="x" + axis, yaxis="y" + axis,
+        ))
+
+    line("D loss", x, steps["d_loss"][idx], 1, "#1f77b4")
+    line("G loss", x, steps["g_loss"][idx], 1, "#d62728")
+    line("D(real)", x, steps["d_real"][idx], 2, REAL_COLOR)
+    line("D(fake)", x, steps["d_fake"][idx], 2, FAKE_COLOR)
+    line("‖∇D‖", x, steps["grad_norm_d"][idx], 3, "#1f77b4")
+    line("‖∇G‖", x, steps["grad_norm_g"][idx], 3, "#d62728")
+    line("R1", x, steps["r1"][idx], 4, "#ff7f0e")
+    ex = _f32(evals["step"])
+    if n_modes:
+        line("modes", ex, evals["modes_captured"], 5, "#444444", markers=True)
+        line("% HQ", ex, 100 * np.asarray(evals["high_quality"]), 6, "#2ca02c", markers=True)
+    else:
+        line("JS", ex, evals["js_grid"], 5, "#444444", markers=True)
+        line("SWD", ex, evals["sliced_w"], 6, "#2ca02c", markers=True)
+
+    layout = copy.deepcopy(_GRIDS[bool(n_modes)])
+    layout["yaxis2"].update(range=[0, 1])
+    layout["yaxis3"].update(type="log", dtick=_decades_per_tick(steps["grad_norm_d"][idx],
+                                                                 steps["grad_norm_g"][idx]),
+                            exponentformat="power")
+    if n_modes:
+        layout["yaxis5"].update(range=[0, n_modes + 0.5])
+        layout["yaxis6"].update(range=[0, 101])
+    for note in layout["annotations"]:
+        note["font"] = dict(size=12)
+    if not np.isfinite(np.asarray(steps["r1"], dtype=np.float64)).any():
+        layout["annotations"].append(dict(  # an empty panel should say why
+            text="R1 is off", x=0.5, y=0.5, xref="x4 domain", yref="y4 domain",
+            showarrow=False, font=dict(size=12, color="#888888"),
+        ))
+    layout.update(
+        height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, font=dict(size=11)),
+        plot_bgcolor="white", uirevision="charts", template=EMPTY_TEMPLATE,
+    )
+    return go.Figure(dict(data=data, layout=layout))

@@ -1,0 +1,151 @@
+"""The Playground's sidebar: presets, data, the game (loss, R1), training knobs, network.
+
+Widget keys are config field names (see session.py). Each widget says in its help text what it
+does to the game. Changes to the game (loss, R1, learning rates) are applied to the running
+run; changes to the data, network, optimizer or seed restart it from step 0.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ..config import ACTIVATIONS, DATASETS, OPTIMIZERS
+from ..presets import PRESETS
+from . import session
+
+LR_OPTIONS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
+GAMMA_OPTIONS = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
+BATCH_OPTIONS = (16, 32, 64, 128, 256, 512, 1024, 2048)
+HIDDEN_OPTIONS = (8, 16, 32, 64, 128, 256, 512)
+
+DATASET_LABELS = {
+    "ring8": "ring of 8 Gaussians", "grid25": "5 × 5 grid of Gaussians", "spiral": "spiral",
+    "moons": "two moons", "circles": "two circles", "custom": "your points (CSV)",
+}
+LOSS_LABELS = {"minimax": "minimax (saturating)", "nonsaturating": "non-saturating"}
+
+
+def _options(base: tuple, key: str) -> list:
+    """The option list plus the current value (a link or preset may hold any valid value)."""
+    current = st.session_state.get(key)
+    return sorted(set(base) | ({current} if current is not None else set()))
+
+
+def render_controls() -> None:
+    with st.sidebar:
+        _presets()
+        _game()
+        _training()
+        _network()
+        _custom_data()
+
+
+def _presets() -> None:
+    with st.expander("Presets: one phenomenon each", expanded=True, icon=":material/bookmark:"):
+        for name, preset in PRESETS.items():
+            st.button(preset.title, key=f"playground.preset.{name}", help=preset.summary,
+                      on_click=session.apply_preset, args=(name,), width="stretch")
+
+
+def _game() -> None:
+    st.subheader("Data and game")
+    st.caption("Loss, R1 and learning rates change the running game; data, networks, "
+               "optimizer, batch and seed restart it from step 0.")
+    datasets = [d for d in DATASETS if d != "custom" or st.session_state.get(session.CUSTOM_KEY)]
+    st.selectbox(
+        "Data", datasets, key="dataset", format_func=DATASET_LABELS.get,
+        on_change=session.on_structural_change,
+        help="The real distribution G must learn. The ring and the grid are mixtures of "
+             "Gaussians, so modes captured and % high-quality samples can be counted. "
+             "Changing it restarts the run.",
+    )
+    st.radio(
+        "Generator loss", list(LOSS_LABELS), key="loss", format_func=LOSS_LABELS.get,
+        horizontal=True, on_change=session.on_live_change,
+        help="Minimax: G minimises log(1 − D(G(z))), whose gradient vanishes when D confidently "
+             "rejects the fakes (short arrows). Non-saturating: G minimises −log D(G(z)), same "
+             "fixed point, strong gradient exactly then. Applies to the running game.",
+    )
+    st.toggle(
+        "R1 penalty on D", key="r1", on_change=session.on_live_change,
+        help="Adds γ/2 · E‖∇x D(x_real)‖² to D's loss (Mescheder et al. 2018): D may not be "
+             "steep on the real data, which damps oscillation and helps G cover all modes. "
+             "Applies to the running game.",
+    )
+    st.select_slider(
+        "R1 strength γ", _options(GAMMA_OPTIONS, "r1_gamma"), key="r1_gamma",
+        disabled=not st.session_state.get("r1"), on_change=session.on_live_change,
+        help="Larger γ: a smoother D and steadier training, but blurrier samples (γ = 1 on the "
+             "ring spreads the modes). Applies to the running game.",
+    )
+
+
+def _training() -> None:
+    st.subheader("Training")
+    c1, c2 = st.columns(2)
+    c1.select_slider(
+        "lr of G", _options(LR_OPTIONS, "lr_g"), key="lr_g", on_change=session.on_live_change,
+        format_func=lambda v: f"{v:g}",
+        help="Generator step size. Applies to the running game (the optimizer state is kept).",
+    )
+    c2.select_slider(
+        "lr of D", _options(LR_OPTIONS, "lr_d"), key="lr_d", on_change=session.on_live_change,
+        format_func=lambda v: f"{v:g}",
+        help="Discriminator step size. A D much faster than G wins early, which is when the "
+             "minimax loss saturates. Applies to the running game.",
+    )
+    st.slider(
+        "D steps per G step", 1, 20, key="d_steps", on_change=session.on_structural_change,
+        help="k of Goodfellow et al.'s Algorithm 1. More D steps: a stronger D, a more "
+             "informative but more saturating signal for G. Restarts the run.",
+    )
+    st.radio(
+        "Optimizer", OPTIMIZERS, key="optimizer", horizontal=True,
+        on_change=session.on_structural_change,
+        help="Adam rescales each gradient, which hides most of minimax's vanishing gradient; "
+             "plain SGD shows it. Restarts the run.",
+    )
+    st.select_slider(
+        "Batch size", _options(BATCH_OPTIONS, "batch_size"), key="batch_size",
+        on_change=session.on_structural_change,
+        help="Real and fake samples per step. Larger: less noisy gradients, fewer steps/s. "
+             "Restarts the run.",
+    )
+
+
+def _network() -> None:
+    st.subheader("Networks and seed")
+    c1, c2 = st.columns(2)
+    c1.select_slider(
+        "Width", _options(HIDDEN_OPTIONS, "hidden"), key="hidden",
+        on_change=session.on_structural_change,
+        help="Units per hidden layer of G and of D. Restarts the run.",
+    )
+    c2.slider(
+        "Depth", 1, 8, key="depth", on_change=session.on_structural_change,
+        help="Hidden layers of G and of D. Restarts the run.",
+    )
+    c1.number_input(
+        "Latent dim", 1, 64, key="latent_dim", on_change=session.on_structural_change,
+        help="Dimension of z ~ N(0, I). The warped-grid layer shows the first two. "
+             "Restarts the run.",
+    )
+    c2.selectbox(
+        "Activation", ACTIVATIONS, key="activation", on_change=session.on_structural_change,
+        help="Hidden-layer nonlinearity of both networks. Restarts the run.",
+    )
+    st.number_input(
+        "Seed", 0, 2**31 - 1, key="seed", on_change=session.on_structural_change,
+        help="Initial weights, data and noise all derive from it: the same config and seed "
+             "replay the same run (Reset too). Restarts the run.",
+    )
+
+
+def _custom_data() -> None:
+    with st.expander("Your own points", icon=":material/upload_file:"):
+        st.file_uploader(
+            "CSV with one x,y per line", type=["csv", "txt"], key="playground.upload",
+            on_change=session.on_upload,
+            help="G then learns these points (plus a little noise). Custom data cannot travel "
+                 "in a link (too long for a URL): share the CSV along with it.",
+        )

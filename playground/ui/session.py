@@ -1,0 +1,313 @@
+"""The Playground's per-user state in st.session_state (never a shared cache: one user's run
+must not touch another's), and the actions the buttons and widgets trigger.
+
+The run's own config is the single source of truth. Widgets are keyed by config field name
+(the same names travel in the URL, see share.py); they are re-seeded from the run whenever
+their state is missing (first visit, or back from another page, which drops widget state),
+so the sidebar always shows the game that is actually running.
+"""
+
+from __future__ import annotations
+
+import functools
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import streamlit as st
+import torch
+
+from ..config import TrainConfig
+from ..data import parse_points
+from ..presets import PRESETS
+from ..records import Snapshot
+from ..training import GANRun
+from .share import IGNORED_PARAMS, config_to_params, params_to_config
+
+RUN_KEY = "playground.run"  # read by the theory pages: keep the name
+PLAYING_KEY = "playground.playing"
+REPLAY_KEY = "playground.replay"
+TICKS_KEY = "playground.ticks"
+URL_KEY = "playground.url"  # the params this page last wrote to the URL
+CUSTOM_KEY = "playground.custom_points"
+NOTICE_KEY = "playground.notice"  # (kind, text) shown once on the next run
+LOCK_KEY = "playground.lock"
+
+# Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
+# of R1, whose strength lives in "r1_gamma".
+STRUCTURAL = ("dataset", "d_steps", "optimizer", "batch_size", "hidden", "depth", "latent_dim",
+              "activation", "seed")
+LIVE = ("loss", "lr_g", "lr_d")  # plus r1 / r1_gamma: applied by GANRun.update, no reset
+DEFAULT_GAMMA = 0.1
+
+REPLAY_MAX = 60  # snapshots kept for scrubbing (about 35 KB each)
+REPLAY_FIRST_EVERY = 25  # steps between snapshots until the buffer first fills
+TICK_WINDOW = 8  # ticks the displayed throughput is averaged over
+
+
+def configure_torch() -> None:
+    """One intra-op thread for the whole server process. Every session trains in the same
+    process, and these MLPs are too small to gain from a thread pool; with more threads than
+    free cores, OpenMP's spin-waiting collapses throughput (measured on 2 busy cores: 2.6
+    steps/s with 2 threads, 93 with 1)."""
+    if torch.get_num_threads() != 1:
+        torch.set_num_threads(1)
+
+
+@dataclass
+class Replay:
+    """A bounded record of snapshots over the whole run: when full, every other one is dropped
+    and the spacing doubles, so memory stays bounded and the record still spans the run."""
+
+    every: int = REPLAY_FIRST_EVERY
+    frames: list[Snapshot] = field(default_factory=list)
+
+    def offer(self, run: GANRun) -> None:
+        last = self.frames[-1].step if self.frames else -1
+        if last >= 0 and run.step_count - last < self.every:
+            return
+        self.frames.append(run.snapshot())
+        if len(self.frames) > REPLAY_MAX:
+            self.frames = self.frames[::2]
+            self.every *= 2
+
+
+@dataclass
+class Tick:
+    end: float  # perf_counter at the end of the tick
+    step: int
+    train_seconds: float
+    steps: int
+
+
+def lock() -> threading.RLock:
+    """The session's lock around every use of its run. Streamlit may start a new script run
+    while the previous one is still inside a training chunk (a rerun only stops a script at
+    its next st.* call, and fast reruns start the new run on a new thread), and the engine is
+    not thread-safe."""
+    return st.session_state[LOCK_KEY]
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def _locked(fn: F) -> F:
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with lock():
+            return fn(*args, **kwargs)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def run() -> GANRun:
+    return st.session_state[RUN_KEY]
+
+
+def playing() -> bool:
+    return bool(st.session_state.get(PLAYING_KEY, False))
+
+
+def notify(kind: str, text: str) -> None:
+    st.session_state[NOTICE_KEY] = (kind, text)
+
+
+# -- building and resetting ---------------------------------------------------------------------
+def reset_run(cfg: TrainConfig) -> None:
+    """A fresh run of `cfg`: the same seed gives the same initial weights and probe points."""
+    ss = st.session_state
+    new = GANRun(cfg)
+    ss[RUN_KEY] = new
+    replay = Replay()
+    replay.offer(new)
+    ss[REPLAY_KEY] = replay
+    ss[TICKS_KEY] = deque(maxlen=TICK_WINDOW)
+
+
+def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
+    """Set the widget keys to `cfg` (before the widgets are drawn, or from a callback)."""
+    ss = st.session_state
+    values: dict[str, object] = {name: getattr(cfg, name) for name in STRUCTURAL + LIVE}
+    values["r1"] = cfg.r1_gamma > 0
+    values["r1_gamma"] = cfg.r1_gamma if cfg.r1_gamma > 0 else ss.get("r1_gamma", DEFAULT_GAMMA)
+    for key, value in values.items():
+        if not only_missing or key not in ss:
+            ss[key] = value
+
+
+def widget_config() -> TrainConfig:
+    """The config the widgets describe; fields without a widget keep the running values."""
+    ss = st.session_state
+    changes = {name: ss[name] for name in STRUCTURAL + LIVE}
+    changes["r1_gamma"] = float(ss["r1_gamma"]) if ss["r1"] else 0.0
+    base = run().config
+    if changes["dataset"] == "custom":
+        changes["custom_points"] = base.custom_points or ss.get(CUSTOM_KEY)
+    else:
+        changes["custom_points"] = None
+    return base.replace(**changes)
+
+
+@_locked
+def apply_preset(name: str) -> None:
+    preset = PRESETS[name]
+    seed_widgets(preset.config)
+    reset_run(preset.config)
+    notify("info", f"Preset **{preset.title}**: {preset.summary} (watch for about "
+                   f"{preset.steps:,} steps)")
+
+
+def ensure_state() -> None:
+    """Called at the top of every full run: create the run on first visit, apply a link's
+    config or `?preset=NAME`, and re-seed widgets that lost their state."""
+    ss = st.session_state
+    if LOCK_KEY not in ss:  # the first run of a session: nothing else can run yet
+        ss[LOCK_KEY] = threading.RLock()
+    with lock():
+        _ensure_run()
+
+
+def _ensure_run() -> None:
+    ss = st.session_state
+    params = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
+    if RUN_KEY not in ss:
+        cfg = params_to_config(params)
+        seed_widgets(cfg)
+        reset_run(cfg)
+        ss[URL_KEY] = config_to_params(cfg)
+    elif params and params != ss.get(URL_KEY):
+        # arrived from a link on another page of this session (a full config in the URL); an
+        # empty URL means "back to the Playground" and keeps the running game
+        cfg = params_to_config(params)
+        seed_widgets(cfg)
+        reset_run(cfg)
+        ss[PLAYING_KEY] = False
+    name = st.query_params.get("preset")
+    if name is not None:
+        if name in PRESETS:
+            apply_preset(name)
+            ss[PLAYING_KEY] = False
+        else:
+            st.warning(f"Unknown preset `{name}`; known: {', '.join(PRESETS)}.",
+                       icon=":material/link_off:")
+        del st.query_params["preset"]  # from now on the config parameters describe the run
+    seed_widgets(run().config, only_missing=True)
+
+
+def sync_url() -> None:
+    """Write the running config to the URL (only non-default fields), so the address bar
+    always reproduces the run; called at the end of every full run."""
+    params = config_to_params(run().config)
+    current = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
+    if params != current:
+        st.query_params.from_dict(params)
+    st.session_state[URL_KEY] = params
+
+
+# -- widget callbacks ----------------------------------------------------------------------------
+@_locked
+def on_structural_change() -> None:
+    """Data, architecture, optimizer or seed changed: a new game from step 0."""
+    try:
+        cfg = widget_config()
+    except ValueError as e:
+        seed_widgets(run().config)
+        notify("error", f"That setting was rejected ({e}); the previous run is kept.")
+        return
+    reset_run(cfg)
+    notify("info", "Data, network, optimizer or seed changed: the game restarted from step 0.")
+
+
+@_locked
+def on_live_change() -> None:
+    """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
+    r = run()
+    cfg = widget_config()
+    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, lr_g=cfg.lr_g, lr_d=cfg.lr_d)
+    notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
+
+
+@_locked
+def on_upload() -> None:
+    """A CSV of points: parsed and validated before anything changes, so a bad file keeps
+    the previous run."""
+    ss = st.session_state
+    upload = ss.get("playground.upload")
+    if upload is None:
+        return
+    try:
+        text = upload.getvalue().decode("utf-8")
+        points = parse_points(text)
+        cfg = run().config.replace(dataset="custom", custom_points=points)
+    except (UnicodeDecodeError, ValueError) as e:
+        notify("error", f"Could not use `{upload.name}`: {e}. The previous run is kept.")
+        return
+    ss[CUSTOM_KEY] = points
+    ss["dataset"] = "custom"
+    reset_run(cfg)
+    notify("info", f"Training on your {len(points):,} points from `{upload.name}`.")
+
+
+# -- transport buttons ------------------------------------------------------------------------
+@_locked
+def set_playing(value: bool) -> None:
+    """Play (True) or pause (False). An explicit target, not a toggle: a click that reaches
+    the server twice (coalesced reruns) must not undo itself."""
+    ss = st.session_state
+    if value and run().diverged:
+        notify("error", "This run diverged; press Reset (or change a setting) to start again.")
+        value = False
+    if value != playing():
+        ss[TICKS_KEY].clear()  # the paused time is not throughput
+    ss[PLAYING_KEY] = value
+
+
+@_locked
+def step(d: bool = True, g: bool = True) -> None:
+    """One manual step (both players, or D / G only); the same path Play takes per tick."""
+    r = run()
+    if r.diverged:
+        return
+    r.step(d=d, g=g)
+    st.session_state[REPLAY_KEY].offer(r)
+
+
+@_locked
+def reset() -> None:
+    st.session_state[PLAYING_KEY] = False
+    reset_run(run().config)
+
+
+# -- the live tick ----------------------------------------------------------------------------
+def train_tick(seconds: float, max_steps: int) -> int:
+    """One chunk of training, bounded in time and steps; records throughput and replay."""
+    with lock():
+        return _train(seconds, max_steps)
+
+
+def _train(seconds: float, max_steps: int) -> int:
+    ss = st.session_state
+    r = run()
+    start = time.perf_counter()
+    done = r.advance_for(seconds, max_steps)
+    end = time.perf_counter()
+    ss[TICKS_KEY].append(Tick(end, r.step_count, end - start, done))
+    ss[REPLAY_KEY].offer(r)
+    return done
+
+
+def throughput() -> tuple[float, float] | None:
+    """(steps per wall second while playing, fraction of that time spent training), over the
+    last few ticks; None before two ticks."""
+    ticks = list(st.session_state.get(TICKS_KEY, ()))
+    if len(ticks) < 2:
+        return None
+    wall = ticks[-1].end - ticks[0].end
+    if wall <= 0:
+        return None
+    steps = ticks[-1].step - ticks[0].step
+    training = sum(t.train_seconds for t in ticks[1:])
+    return steps / wall, min(1.0, training / wall)

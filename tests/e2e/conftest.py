@@ -1,0 +1,75 @@
+"""Real-browser tests: a `streamlit run app.py` server and Debian's Chromium under Playwright.
+
+`playwright install` downloads browsers, which CI cannot; the system `chromium` (apt) is used
+through `executable_path`. Without it the tests skip locally, but fail when CI is set: the
+real-browser check must never pass silently in CI.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).absolute().parents[2]  # the repository (app.py)
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu"]
+
+
+def chromium_path() -> str | None:
+    return (os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")
+            or shutil.which("chromium-browser"))
+
+
+@contextlib.contextmanager
+def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its URL, stops it afterwards."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1",
+         "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                if urllib.request.urlopen(f"{url}/_stcore/health", timeout=1).read() == b"ok":
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the Streamlit server did not start") from None
+                time.sleep(0.25)
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    exe = chromium_path()
+    if not exe:
+        if os.environ.get("CI"):
+            pytest.fail("CI is set but no Chromium was found (apt-get install chromium)")
+        pytest.skip("no system Chromium (apt-get install chromium); CI would fail here")
+    args = [*browser_type_launch_args.get("args", []), *BROWSER_ARGS]
+    return {**browser_type_launch_args, "executable_path": exe, "args": args}
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    with streamlit_server() as url:
+        yield url

@@ -1,0 +1,44 @@
+"""The Playground in a real browser: Play advances the step counter and redraws the charts."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+# points on the D-loss line of the charts figure (the last plotly chart on the page)
+LOSS_POINTS = """() => {
+    const plots = document.querySelectorAll('.js-plotly-plot');
+    const x = plots[plots.length - 1]._fullData[0].x;  // decoded (the spec holds base64)
+    return x ? x.length : 0;
+}"""
+
+
+def step_of(page: Page) -> int:
+    text = page.locator(".st-key-playground-status").inner_text()
+    return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def test_play_trains_and_redraws(page: Page, app_url: str) -> None:
+    page.goto(app_url)
+    status = page.locator(".st-key-playground-status")
+    expect(status).to_contain_text("Step 0", timeout=60_000)
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts).to_have_count(2)
+    assert page.evaluate(LOSS_POINTS) == 0
+
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(status).not_to_contain_text("Step 0", timeout=30_000)
+    first = step_of(page)
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > 0", timeout=30_000)
+    points = page.evaluate(LOSS_POINTS)
+    page.wait_for_function(f"() => ({LOSS_POINTS})() > {points}", timeout=30_000)
+    assert step_of(page) > first
+    expect(charts).to_have_count(2)  # redrawn in place, not piled up
+
+    page.get_by_role("button", name="Pause", exact=True).click()
+    expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=30_000)
+    paused = step_of(page)
+    page.wait_for_timeout(1500)
+    assert step_of(page) == paused
+    expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -1,0 +1,202 @@
+"""The Playground page (app.py) under AppTest. Fragments do not tick in AppTest, so each
+`.run()` is one full pass including one tick; the Step button drives the same code path."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from playground.config import TrainConfig
+from playground.presets import PRESETS
+from playground.ui.session import PLAYING_KEY, RUN_KEY
+
+APP = "../app.py"  # relative to this file
+
+
+def app(**query: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def step_text(at: AppTest) -> str:
+    return next(m.value for m in at.markdown if m.value.startswith("**Step "))
+
+
+def figure(at: AppTest, key: str) -> dict:
+    return json.loads(at.get_by_key(key).proto.spec)
+
+
+def array(value) -> np.ndarray:
+    """A trace array from a plotly spec (numpy arrays travel base64-encoded)."""
+    if isinstance(value, dict):
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"])
+    return np.asarray(value, dtype=np.float64)
+
+
+def fake_points(at: AppTest) -> np.ndarray:
+    trace = next(t for t in figure(at, "playground.landscape")["data"]
+                 if t["name"] == "fake G(z)")
+    return np.stack([array(trace["x"]), array(trace["y"])], 1)
+
+
+def click(at: AppTest, key: str) -> AppTest:
+    at.button(key=key).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_renders_at_step_zero():
+    at = app()
+    assert step_text(at) == "**Step 0**"
+    assert any("device: `cpu`" in m.value for m in at.markdown)
+    assert len(at.get("plotly_chart")) == 2
+    assert at.session_state[RUN_KEY].step_count == 0
+    assert at.query_params == {}  # the default config has no parameters
+
+
+def test_step_advances_counter_and_changes_figure():
+    at = app()
+    before = fake_points(at)
+    click(at, "playground.step")
+    assert step_text(at) == "**Step 1**"
+    assert not np.allclose(fake_points(at), before)
+    click(at, "playground.step_d")  # D only: the fakes stay where they are
+    assert step_text(at) == "**Step 2**"
+    after_d = fake_points(at)
+    click(at, "playground.step_g")
+    assert step_text(at) == "**Step 3**"
+    assert not np.allclose(fake_points(at), after_d)
+
+
+def test_reset_returns_to_step_zero_with_the_same_points():
+    at = app()
+    initial = fake_points(at)
+    for _ in range(3):
+        click(at, "playground.step")
+    assert not np.allclose(fake_points(at), initial)
+    click(at, "playground.reset")
+    assert step_text(at) == "**Step 0**"
+    np.testing.assert_array_equal(fake_points(at), initial)
+
+
+def test_play_trains_a_chunk_per_run_and_pause_stops():
+    at = app()
+    click(at, "playground.play")
+    at.run()
+    steps = at.session_state[RUN_KEY].step_count
+    assert steps > 0
+    assert at.session_state[PLAYING_KEY]
+    click(at, "playground.play")  # now "Pause"
+    assert not at.session_state[PLAYING_KEY]
+    at.run()
+    assert at.session_state[RUN_KEY].step_count == steps
+
+
+@pytest.mark.parametrize("dataset", ["ring8", "grid25", "spiral", "moons", "circles"])
+def test_every_dataset_loss_and_r1_renders(dataset):
+    at = app()
+    at.selectbox(key="dataset").set_value(dataset).run()
+    for loss in ("minimax", "nonsaturating"):
+        for r1 in (False, True):
+            at.radio(key="loss").set_value(loss)
+            at.toggle(key="r1").set_value(r1).run()
+            click(at, "playground.step")
+            cfg = at.session_state[RUN_KEY].config
+            assert (cfg.dataset, cfg.loss, cfg.r1_gamma > 0) == (dataset, loss, r1)
+            assert len(at.get("plotly_chart")) == 2
+
+
+def test_live_changes_keep_the_run_and_structural_changes_reset():
+    at = app()
+    for _ in range(2):
+        click(at, "playground.step")
+    run = at.session_state[RUN_KEY]
+    at.radio(key="loss").set_value("minimax").run()
+    at.select_slider(key="lr_d").set_value(3e-4).run()
+    assert at.session_state[RUN_KEY] is run and run.step_count == 2
+    assert (run.config.loss, run.config.lr_d) == ("minimax", 3e-4)
+    at.slider(key="depth").set_value(2).run()
+    assert at.session_state[RUN_KEY].step_count == 0
+    assert at.session_state[RUN_KEY].config.depth == 2
+
+
+def test_diverging_preset_shows_the_verdict_and_keeps_working():
+    at = app(preset="diverges")
+    click(at, "playground.play")
+    for _ in range(3):
+        if at.session_state[RUN_KEY].diverged:
+            break
+        at.run()
+    assert at.session_state[RUN_KEY].diverged
+    assert not at.session_state[PLAYING_KEY]
+    assert any("diverged" in m.value for m in at.markdown)
+    assert any("Training diverged" in e.value for e in at.error)
+    assert at.button(key="playground.play").disabled
+    click(at, "playground.reset")  # the page keeps working
+    assert step_text(at) == "**Step 0**"
+
+
+def test_preset_param_is_applied_then_removed_from_the_url():
+    at = app(preset="grid_r1")
+    cfg = at.session_state[RUN_KEY].config
+    assert cfg == PRESETS["grid_r1"].config
+    assert "preset" not in at.query_params
+    assert at.query_params == {"dataset": "grid25", "r1_gamma": "1.0"}
+    assert at.selectbox(key="dataset").value == "grid25" and at.toggle(key="r1").value
+
+
+def test_query_params_round_trip():
+    params = {"dataset": "moons", "loss": "minimax", "lr_g": "0.0003", "seed": "7",
+              "r1_gamma": "0.1", "hidden": "64", "d_steps": "2"}
+    at = app(**params)
+    cfg = at.session_state[RUN_KEY].config
+    assert cfg == TrainConfig(dataset="moons", loss="minimax", lr_g=3e-4, seed=7, r1_gamma=0.1,
+                              hidden=64, d_steps=2)
+    assert at.query_params == params
+    assert at.select_slider(key="lr_g").value == 3e-4 and at.number_input(key="seed").value == 7
+    at.number_input(key="seed").set_value(8).run()
+    assert at.query_params["seed"] == "8"
+    at.selectbox(key="dataset").set_value("ring8").run()
+    assert "dataset" not in at.query_params  # back to the default: dropped from the URL
+
+
+def test_bad_query_params_warn_and_fall_back_to_defaults():
+    at = app(lr_g="fast", dataset="nowhere", depth="3", bogus="1")
+    warning = " ".join(w.value for w in at.warning)
+    assert "lr_g" in warning and "dataset" in warning and "bogus" in warning
+    assert at.session_state[RUN_KEY].config == TrainConfig()
+
+
+def test_replay_scrubs_back_when_paused():
+    at = app()
+    for _ in range(30):  # snapshots every 25 steps at first: step 0 and step 25 are kept
+        at.session_state[RUN_KEY].step()
+    at.run()
+    replay = at.select_slider(key="playground.replay_step")
+    assert replay.options[0] == "step 0" and replay.value == 30
+    initial = fake_points(app())  # a fresh session: the same seed gives the same step-0 points
+    replay.set_value(0).run()
+    np.testing.assert_array_equal(fake_points(at), initial)
+
+
+def test_custom_points_upload_and_a_bad_file_keeps_the_run():
+    at = app()
+    uploader = at.get("file_uploader")[0]
+    uploader.set_value(("pts.csv", b"x,y\n0,0\n1,1\n2,0\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    cfg = at.session_state[RUN_KEY].config
+    assert cfg.dataset == "custom" and len(cfg.custom_points) == 3
+    click(at, "playground.step")
+    at.get("file_uploader")[0].set_value(("bad.csv", b"0,0\n1,oops\n", "text/csv")).run()
+    assert not at.exception, at.exception
+    assert any("line 2" in e.value for e in at.error)
+    assert at.session_state[RUN_KEY].step_count == 1  # the previous run is kept
+    assert "dataset" not in at.query_params or at.query_params["dataset"] == "custom"

@@ -1,0 +1,120 @@
+"""The Playground's figure builders, without Streamlit: traces, float32 payloads, fixed axes,
+arrow scale, subsampling, and a size budget per redraw."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.io as pio
+import pytest
+
+from playground.figures.live import (
+    ARROW_CAP,
+    ARROW_SCALE,
+    LAYERS,
+    MAX_CHART_POINTS,
+    arrow_lines,
+    charts_figure,
+    landscape_figure,
+)
+from playground.records import EVAL_FIELDS, STEP_FIELDS, Snapshot
+
+BOUNDS = (-3.0, 3.0, -3.0, 3.0)
+
+
+def snapshot(n: int = 512, grid: int = 64, loss: str = "nonsaturating") -> Snapshot:
+    rng = np.random.default_rng(0)
+    f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
+    axis = np.linspace(-3, 3, grid, dtype=np.float32)
+    return Snapshot(
+        step=10, x_real=f32(n, 2), x_fake=f32(n, 2), d_fake=f32(n), g_grad=f32(n, 2),
+        grid_x=axis, grid_y=axis, d_grid=rng.uniform(size=(grid, grid)).astype(np.float32),
+        warp=f32(18, 41, 2), loss=loss,
+    )
+
+
+def history(steps: int, evals: int) -> tuple[dict, dict]:
+    s = {f: np.linspace(0, 1, steps) for f in STEP_FIELDS}
+    s["step"] = np.arange(1, steps + 1, dtype=np.float64)
+    s["r1"] = np.full(steps, np.nan)
+    e = {f: np.ones(evals) for f in EVAL_FIELDS}
+    e["step"] = 100.0 * np.arange(1, evals + 1)
+    return s, e
+
+
+def test_landscape_has_every_layer_with_fixed_axes():
+    fig = landscape_figure(snapshot(), BOUNDS, LAYERS)
+    kinds = [t.type for t in fig.data]
+    assert kinds == ["contour", "scatter", "scatter", "scatter", "scatter"]  # no WebGL
+    contour = fig.data[0]
+    assert contour.contours.start == contour.contours.end == 0.5  # the D = 1/2 line
+    assert (contour.zmin, contour.zmax) == (0.0, 1.0)
+    assert tuple(fig.layout.xaxis.range) == (-3.0, 3.0)
+    assert tuple(fig.layout.yaxis.range) == (-3.0, 3.0)
+    assert fig.layout.xaxis.autorange is False and fig.layout.yaxis.scaleanchor == "x"
+
+
+def test_layers_can_be_hidden():
+    fig = landscape_figure(snapshot(), BOUNDS, ["fake"])
+    assert [t.name for t in fig.data] == ["fake G(z)"]
+    assert landscape_figure(snapshot(), BOUNDS, []).data == ()
+
+
+def test_arrays_travel_as_float32():
+    spec = pio.to_json(landscape_figure(snapshot(), BOUNDS, LAYERS), validate=False)
+    assert '"dtype":"f4"' in spec and '"dtype":"f8"' not in spec
+    spec = pio.to_json(charts_figure(*history(300, 3), n_modes=8), validate=False)
+    assert '"dtype":"f8"' not in spec
+
+
+def test_arrows_keep_true_relative_length_at_one_scale():
+    origins = np.zeros((3, 2), np.float32)
+    vectors = np.array([[1.0, 0.0], [0.0, 0.01], [0.0, -1e-6]], np.float32)
+    x, y, scale = arrow_lines(origins, vectors, span=6.0)
+    assert scale == pytest.approx(ARROW_SCALE)
+    tips = np.stack([x, y], 1).reshape(9, 3, 2)[:3, 1]  # shafts: origin, tip, NaN
+    lengths = np.linalg.norm(tips, axis=1)
+    np.testing.assert_allclose(lengths, [ARROW_SCALE, 0.01 * ARROW_SCALE, 1e-6 * ARROW_SCALE],
+                               rtol=1e-4)
+    # a huge gradient is capped, a zero one is a zero-length arrow (no NaN from 0 / 0)
+    x, y, _ = arrow_lines(origins[:2], np.array([[1e6, 0], [0, 0]], np.float32), span=6.0)
+    tips = np.stack([x, y], 1).reshape(6, 3, 2)[:2, 1]
+    np.testing.assert_allclose(np.linalg.norm(tips, axis=1), [ARROW_CAP * 6.0, 0.0], atol=1e-6)
+
+
+def test_arrow_label_states_the_scale_and_loss():
+    fig = landscape_figure(snapshot(loss="minimax"), BOUNDS, ["G gradient"])
+    assert fig.data[0].name == f"−∇x G loss (minimax) × {ARROW_SCALE:.2g}"
+
+
+def test_non_finite_values_become_gaps():
+    snap = snapshot()
+    snap.x_fake[0] = np.inf
+    snap.d_grid[0, 0] = np.nan
+    fig = landscape_figure(snap, BOUNDS, LAYERS)
+    fake = next(t for t in fig.data if t.name == "fake G(z)")
+    assert math.isnan(fake.x[0])
+    assert np.isfinite(np.asarray(fake.x[1:])).all()
+
+
+def test_charts_subsample_long_histories():
+    fig = charts_figure(*history(20_000, 200), n_modes=25)
+    d_loss = fig.data[0]
+    assert len(d_loss.x) <= MAX_CHART_POINTS
+    assert d_loss.x[0] == 1 and d_loss.x[-1] == 20_000  # first and last step kept
+    assert tuple(fig.layout.yaxis5.range) == (0, 25.5)  # modes captured out of 25
+
+
+def test_charts_without_modes_show_divergences():
+    fig = charts_figure(*history(50, 1), n_modes=0)
+    names = [t.name for t in fig.data]
+    assert "JS" in names and "SWD" in names and "modes" not in names
+    empty = charts_figure(*history(0, 0), n_modes=8)  # step 0: empty lines, no error
+    assert len(empty.data[0].x) == 0
+
+
+def test_redraw_payload_stays_small():
+    land = pio.to_json(landscape_figure(snapshot(), BOUNDS, LAYERS), validate=False)
+    charts = pio.to_json(charts_figure(*history(50_000, 500), n_modes=8), validate=False)
+    assert len(land) + len(charts) < 150_000

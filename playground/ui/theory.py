@@ -9,8 +9,7 @@ import streamlit as st
 
 from .. import dirac, theory
 from ..presets import PRESETS
-
-RUN_KEY = "playground.run"  # where the Playground page keeps the live GANRun
+from . import session
 
 
 def preset_links(*names: str) -> None:
@@ -29,10 +28,11 @@ def preset_links(*names: str) -> None:
 def live_d_fake() -> tuple[np.ndarray, str] | None:
     """D's logits at the fake probe points of the user's Playground run, with a label naming
     the run; None when no run has been trained in this session."""
-    run = st.session_state.get(RUN_KEY)
+    run = st.session_state.get(session.RUN_KEY)
     if run is None:
         return None
-    snap = run.snapshot()
+    with session.lock():  # the Playground's fragment may be training this run right now
+        snap = run.snapshot()
     logits = np.asarray(snap.d_fake, dtype=np.float64).ravel()
     if logits.size == 0:
         return None

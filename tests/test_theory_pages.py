@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground import GANRun, TrainConfig
 from playground.presets import PRESETS
-from playground.ui.theory import RUN_KEY
+from playground.ui.session import RUN_KEY
 
 APP = "../app.py"  # relative to this file
 PAGES = ("saturation", "optimal_d", "dirac")

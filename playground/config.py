@@ -26,7 +26,8 @@ MAX_CUSTOM_POINTS = 20_000
 @dataclass(frozen=True)
 class TrainConfig:
     """One GAN training run on 2D data. Defaults: the measured setting in which the
-    non-saturating loss with R1 converges on the 8-Gaussian ring in about 2000 steps."""
+    non-saturating loss with R1 (r1_gamma=0.1) covers all 8 modes of the ring with most samples
+    high quality within 4000-6000 steps for most seeds (README, "What the defaults do")."""
 
     # data
     dataset: str = "ring8"

@@ -22,7 +22,7 @@ PRESETS: dict[str, Preset] = {
         "The non-saturating loss with a small R1 penalty covers all 8 modes of the ring "
         "and stays there.",
         TrainConfig(dataset="ring8", loss="nonsaturating", r1_gamma=0.1),
-        3000,
+        6000,
     ),
     "minimax_stalls": Preset(
         "Minimax stalls",

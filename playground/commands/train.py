@@ -23,7 +23,7 @@ def register(subparsers) -> None:
         "train", help="train one GAN and report its metrics and verdict",
         description="Train one GAN on 2D data and report its mode metrics and verdict.",
     )
-    p.add_argument("--steps", default="3000", help="training steps (default 3000)")
+    p.add_argument("--steps", default="6000", help="training steps (default 6000)")
     p.add_argument("--eval-every", default="100", help="steps between metric evaluations")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")

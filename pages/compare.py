@@ -1,0 +1,10 @@
+"""Compare losses: minimax vs non-saturating, with and without R1, trained on paired seeds."""
+
+import streamlit as st
+
+from playground.ui.compare import render_page
+from playground.ui.nav import render_nav
+
+st.set_page_config(page_title="Compare losses", page_icon=":material/compare:", layout="wide")
+render_nav()
+render_page()

@@ -81,14 +81,22 @@ def sample_grid(
             ))
             if notes is not None and notes[r][c]:
                 notes_ann.append(dict(
-                    text=notes[r][c], x=xdom[c][1], y=ydom[r][1], xref="paper", yref="paper",
+                    text=notes[r][c], x=x1, y=y1, xref=f"x{suffix}", yref=f"y{suffix}",
                     xanchor="right", yanchor="top", showarrow=False, font=dict(size=10),
                 ))
-    col_titles = [dict(text=f"seed {s}", x=(xdom[c][0] + xdom[c][1]) / 2, y=1.0, xref="paper",
-                       yref="paper", yanchor="bottom", showarrow=False, font=dict(size=11))
+
+    # Titles sit in the panels' data coordinates: `constrain="domain"` shrinks a square panel
+    # inside its paper-coordinate domain, so paper positions would float beside it.
+    def ref(r: int, c: int) -> str:
+        n = r * cols + c + 1
+        return "" if n == 1 else str(n)
+
+    col_titles = [dict(text=f"seed {s}", x=(x0 + x1) / 2, y=y1, xref=f"x{ref(0, c)}",
+                       yref=f"y{ref(0, c)}", yanchor="bottom", showarrow=False,
+                       font=dict(size=11))
                   for c, s in enumerate(seeds)]
-    row_titles = [dict(text=f"<b>{v}</b>", x=-0.005, y=(ydom[r][0] + ydom[r][1]) / 2,
-                       xref="paper", yref="paper", xanchor="right", showarrow=False,
+    row_titles = [dict(text=f"<b>{v}</b>", x=x0, y=(y0 + y1) / 2, xref=f"x{ref(r, 0)}",
+                       yref=f"y{ref(r, 0)}", xanchor="right", xshift=-6, showarrow=False,
                        font=dict(size=12, color=variant_color(r)))
                   for r, v in enumerate(variants)]
     layout.update(

@@ -49,9 +49,12 @@ class PopulationMLP:
     def params(self) -> list[torch.Tensor]:
         return [p for wb in zip(self.weights, self.biases) for p in wb]
 
-    def __call__(self, x: torch.Tensor) -> torch.Tensor:
+    def __call__(self, x: torch.Tensor, member: int | None = None) -> torch.Tensor:
+        """All K nets on x of shape (K, n, in), or only net `member` on x of shape (1, n, in)."""
         last = len(self.weights) - 1
         for j, (w, b) in enumerate(zip(self.weights, self.biases)):
+            if member is not None:
+                w, b = w[member : member + 1], b[member : member + 1]
             x = torch.baddbmm(b, x, w)
             if j < last:
                 x = self.act(x)

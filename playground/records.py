@@ -30,7 +30,7 @@ class History:
         if len(rows):
             self._step_chunks.append(np.asarray(rows, dtype=np.float64))
 
-    def append_eval(self, row: tuple, mode_counts: np.ndarray | None) -> None:
+    def append_evaluation(self, row: tuple, mode_counts: np.ndarray | None) -> None:
         self._eval_rows.append(tuple(float(v) for v in row))
         if mode_counts is not None:
             self._mode_counts.append(np.asarray(mode_counts))

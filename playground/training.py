@@ -390,7 +390,7 @@ class Population:
             if ds.centers is not None:
                 counts = metrics.mode_counts(samples[k], ds.centers, ds.std)
             row = [self.step_count] + [m.get(f, math.nan) for f in EVAL_FIELDS[1:]]
-            hist.append_eval(tuple(row), counts)
+            hist.append_evaluation(tuple(row), counts)
 
     def latest_metrics(self, k: int) -> dict:
         ev = self.histories[k].evals
@@ -417,12 +417,11 @@ class Population:
         c = self.configs[k]
         G, D = self.G, self.D
         with torch.no_grad():
-            x_fake = G(self.z_probe)[k : k + 1]  # (1, n, 2)
-            d_grid = torch.sigmoid(D(self._grid_points.expand(len(self.configs), -1, -1))[k])
-            lines = self._z_lattice.expand(len(self.configs), -1, -1)
-            warp = G(lines)[k].view(-1, _LATTICE_POINTS, 2)
+            x_fake = G(self.z_probe[k : k + 1], member=k)  # (1, n, 2)
+            d_grid = torch.sigmoid(D(self._grid_points.unsqueeze(0), member=k)[0])
+            warp = G(self._z_lattice, member=k)[0].view(-1, _LATTICE_POINTS, 2)
         x = x_fake.detach().requires_grad_(True)
-        d_fake = _member(D, k, x)  # (1, n, 1)
+        d_fake = D(x, member=k)  # (1, n, 1)
         # the per-sample loss (mean times n), so arrows do not shrink with the probe count
         g_loss = losses.LOSSES[c.loss](d_fake).sum() * x.shape[1]
         (grad,) = torch.autograd.grad(g_loss, x)
@@ -442,16 +441,6 @@ class Population:
             loss=c.loss,
             metrics=self.latest_metrics(k),
         )
-
-
-def _member(net: PopulationMLP, k: int, x: torch.Tensor) -> torch.Tensor:
-    """Member k of a population net applied to x of shape (1, n, in)."""
-    last = len(net.weights) - 1
-    for j, (w, b) in enumerate(zip(net.weights, net.biases)):
-        x = torch.baddbmm(b[k : k + 1], x, w[k : k + 1])
-        if j < last:
-            x = net.act(x)
-    return x
 
 
 _LATTICE_LINES, _LATTICE_POINTS = 9, 41

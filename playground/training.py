@@ -297,11 +297,13 @@ class Population:
             self.evaluate()
 
     def advance(self, n: int, *, until: Callable[[], bool] | None = None) -> int:
-        """Up to n steps; stops early when every member diverged or `until()` is true
-        (checked every BLOCK steps). Returns the number of steps taken."""
+        """Up to n steps; stops early when every member diverged or `until()` is true.
+        Checked after every step on the CPU, where reading the statistics is free, and every
+        BLOCK steps on a GPU, where it costs a device sync. Returns the number of steps taken."""
+        check_every = BLOCK if self.device.type == "cuda" else 1
         for i in range(n):
             self.step()
-            if (i + 1) % BLOCK == 0 or i + 1 == n:
+            if (i + 1) % check_every == 0 or i + 1 == n:
                 self._flush()
                 if all(s is not None for s in self.diverged_at) or (until and until()):
                     return i + 1

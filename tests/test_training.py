@@ -86,9 +86,9 @@ def test_non_finite_losses_stop_with_diverged_and_no_exception(tiny):
     cfg = tiny.replace(optimizer="sgd", lr_d=1.0, r1_gamma=1000.0, activation="leaky_relu")
     result = train(cfg, 2000, eval_every=50)
     assert result.verdict.label == "diverged"
-    assert result.steps < 100
     first_bad = np.nonzero(~np.isfinite(result.history.steps["d_loss"]))[0][0] + 1
     assert f"step {first_bad}" in result.verdict.reason
+    assert result.steps == first_bad  # on the CPU training stops at the first bad step
 
 
 def test_snapshot_has_float32_arrays_for_the_live_view(tiny):

@@ -38,6 +38,8 @@ def test_play_trains_and_redraws(page: Page, app_url: str) -> None:
 
     page.get_by_role("button", name="Pause", exact=True).click()
     expect(page.get_by_role("button", name="Play", exact=True)).to_be_visible(timeout=30_000)
+    # a training tick already in flight when Pause was pressed may still land: let it settle
+    page.wait_for_timeout(1500)
     paused = step_of(page)
     page.wait_for_timeout(1500)
     assert step_of(page) == paused

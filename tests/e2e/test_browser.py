@@ -7,11 +7,22 @@ import re
 from playwright.sync_api import Page, expect
 
 # points on the D-loss line of the charts figure (the last plotly chart on the page)
+# 0 while the chart is being remounted (each redraw replaces it), so polls never throw
 LOSS_POINTS = """() => {
     const plots = document.querySelectorAll('.js-plotly-plot');
-    const x = plots[plots.length - 1]._fullData[0].x;  // decoded (the spec holds base64)
-    return x ? x.length : 0;
+    const last = plots[plots.length - 1];
+    const x = last && last._fullData && last._fullData[0] && last._fullData[0].x;
+    return x ? x.length : 0;  // decoded (the spec holds base64)
 }"""
+
+
+def wait_for_points(page: Page, more_than: int) -> int:
+    """Wait until the charts hold more than `more_than` loss points; return how many."""
+    handle = page.wait_for_function(
+        f"() => {{ const n = ({LOSS_POINTS})(); return n > {more_than} ? n : 0; }}",
+        timeout=30_000,
+    )
+    return handle.json_value()
 
 
 def step_of(page: Page) -> int:
@@ -30,9 +41,8 @@ def test_play_trains_and_redraws(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Play", exact=True).click()
     expect(status).not_to_contain_text("Step 0", timeout=30_000)
     first = step_of(page)
-    page.wait_for_function(f"() => ({LOSS_POINTS})() > 0", timeout=30_000)
-    points = page.evaluate(LOSS_POINTS)
-    page.wait_for_function(f"() => ({LOSS_POINTS})() > {points}", timeout=30_000)
+    points = wait_for_points(page, 0)
+    wait_for_points(page, points)
     assert step_of(page) > first
     expect(charts).to_have_count(2)  # redrawn in place, not piled up
 

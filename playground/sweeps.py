@@ -340,17 +340,6 @@ def paired_differences(
 
 
 # -- export -------------------------------------------------------------------------------------
-def json_safe(value):
-    """The same structure with non-finite floats as None (JSON has no NaN)."""
-    if isinstance(value, dict):
-        return {k: json_safe(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [json_safe(v) for v in value]
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
-    return value
-
-
 def _csv_row(values: Sequence) -> str:
     out = io.StringIO()
     csv.writer(out, lineterminator="").writerow(values)

@@ -10,13 +10,13 @@ import pytest
 
 from playground import TrainConfig
 from playground.__main__ import main
+from playground.records import json_safe
 from playground.sweeps import (
     METRIC_FIELDS,
     Sweep,
     card_variants,
     expand_grid,
     expand_variants,
-    json_safe,
     mean_interval,
     paired_differences,
     records_csv,

@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import UsageError
-from .train import parse_count
+from .common import UsageError, parse_count
 
 
 def register(subparsers) -> None:

@@ -101,3 +101,30 @@ def _flagify(message: str) -> str:
     if not (sep and name.isidentifier()):
         return message
     return f"{'--points' if name == 'custom_points' else _flag(name)}:{rest}"
+
+
+def parse_count(flag: str, text: str, lo: int = 0) -> int:
+    """An integer flag value >= lo, or a UsageError naming the flag."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise UsageError(f"{flag}: {text!r} is not an integer") from None
+    if value < lo:
+        raise UsageError(f"{flag}: must be >= {lo}, got {value}")
+    return value
+
+
+def progress_bar(done: int, total: int) -> None:
+    """A one-line progress bar on stderr (stdout stays for the result)."""
+    width = 30
+    filled = width * done // max(total, 1)
+    bar = "#" * filled + "." * (width - filled)
+    print(f"\r[{bar}] {done}/{total} steps", end="", file=sys.stderr)
+
+
+def write_text(path: str, text: str) -> None:
+    try:
+        with open(path, "w", newline="") as fh:
+            fh.write(text)
+    except OSError as e:
+        raise UsageError(f"cannot write {path}: {e.strerror}") from None

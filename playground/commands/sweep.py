@@ -7,8 +7,16 @@ import json
 import math
 import sys
 
-from .common import UsageError, add_config_arguments, config_values, make_config
-from .train import _bar, _write, parse_count
+from ..records import json_safe
+from .common import (
+    UsageError,
+    add_config_arguments,
+    config_values,
+    make_config,
+    parse_count,
+    progress_bar,
+    write_text,
+)
 
 MAX_SEEDS = 1024
 
@@ -58,13 +66,13 @@ def run(args) -> int:
         sweep = sweeps.Sweep(cells, steps, eval_every=eval_every)
     except ValueError as e:  # a cell's value out of range, or 'cuda' without CUDA
         raise UsageError(str(e)) from None
-    records = sweep.run(progress=None if args.json else _bar)
+    records = sweep.run(progress=None if args.json else progress_bar)
     if args.csv:
-        _write(args.csv, sweeps.records_csv(records))
+        write_text(args.csv, sweeps.records_csv(records))
     if args.histories:
-        _write(args.histories, sweep.histories_csv())
+        write_text(args.histories, sweep.histories_csv())
     if args.json:
-        print(json.dumps(sweeps.json_safe(records), allow_nan=False))
+        print(json.dumps(json_safe(records), allow_nan=False))
     else:
         print(file=sys.stderr)
         print(readable(records, sweep.elapsed, sweep.device))

@@ -5,16 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import math
 import sys
 
-from ..records import RunResult
+from ..records import RunResult, json_safe
 from .common import (
-    UsageError,
     add_config_arguments,
     config_values,
     make_config,
+    parse_count,
+    progress_bar,
     usage_error,
+    write_text,
 )
 
 
@@ -32,16 +33,6 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def parse_count(flag: str, text: str, lo: int = 0) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise UsageError(f"{flag}: {text!r} is not an integer") from None
-    if value < lo:
-        raise UsageError(f"{flag}: must be >= {lo}, got {value}")
-    return value
-
-
 def run(args) -> int:
     from ..training import train  # torch loads only once the arguments are good
 
@@ -50,7 +41,8 @@ def run(args) -> int:
     values = {k: v[0] for k, v in config_values(args).items()}
     config = make_config(values)
     try:
-        result = train(config, steps, eval_every=eval_every, progress=None if args.json else _bar)
+        progress = None if args.json else progress_bar
+        result = train(config, steps, eval_every=eval_every, progress=progress)
     except ValueError as e:  # e.g. device 'cuda' without CUDA
         raise usage_error(e) from None
     if not args.json:
@@ -58,7 +50,7 @@ def run(args) -> int:
     if args.samples:
         _write_samples(args.samples, result)
     if args.history:
-        _write(args.history, result.history.to_csv())
+        write_text(args.history, result.history.to_csv())
     if args.json:
         print(json.dumps(summary(result), allow_nan=False))
     else:
@@ -73,28 +65,9 @@ def summary(result: RunResult) -> dict:
         "steps": result.steps,
         "seconds": round(result.seconds, 3),
         "device": result.device,
-        "metrics": _json_safe(result.metrics),
+        "metrics": json_safe(result.metrics),
         "verdict": {"label": result.verdict.label, "reason": result.verdict.reason},
     }
-
-
-def _json_safe(d: dict) -> dict:
-    return {k: None if isinstance(v, float) and not math.isfinite(v) else v for k, v in d.items()}
-
-
-def _bar(done: int, total: int) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    bar = "#" * filled + "." * (width - filled)
-    print(f"\r[{bar}] {done}/{total} steps", end="", file=sys.stderr)
-
-
-def _write(path: str, text: str) -> None:
-    try:
-        with open(path, "w", newline="") as fh:
-            fh.write(text)
-    except OSError as e:
-        raise UsageError(f"cannot write {path}: {e.strerror}") from None
 
 
 def _write_samples(path: str, result: RunResult) -> None:
@@ -103,7 +76,7 @@ def _write_samples(path: str, result: RunResult) -> None:
     w.writerow(["x", "y"])
     for x, y in result.samples:
         w.writerow([f"{x:.6g}", f"{y:.6g}"])
-    _write(path, out.getvalue())
+    write_text(path, out.getvalue())
 
 
 def _readable(result: RunResult) -> str:

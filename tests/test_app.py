@@ -171,7 +171,7 @@ def test_query_params_round_trip():
 def test_bad_query_params_warn_and_fall_back_to_defaults():
     at = app(lr_g="fast", dataset="nowhere", depth="3", bogus="1")
     warning = " ".join(w.value for w in at.warning)
-    assert "lr_g" in warning and "dataset" in warning and "bogus" in warning
+    assert "lr\\_g" in warning and "dataset" in warning and "bogus" in warning  # escaped
     assert at.session_state[RUN_KEY].config == TrainConfig()
 
 

@@ -9,7 +9,9 @@ import json
 
 from streamlit.testing.v1 import AppTest
 
-from playground.ui.compare import RUNNING_KEY, SWEEP_KEY, card_labels
+from playground.budget import MAX_STEP_COST
+from playground.ui.compare import RUNNING_KEY, SWEEP_KEY, VARIANTS, card_labels
+from playground.ui.text import escape
 
 APP = "../app.py"  # relative to this file
 
@@ -80,3 +82,13 @@ def test_no_variant_is_an_error_not_a_crash():
     assert not at.exception, at.exception
     assert "at least one" in at.error[0].value
     assert SWEEP_KEY not in at.session_state
+
+
+def test_a_comparison_over_the_compute_budget_says_the_limit_and_trains_nothing():
+    # the hostile comparison: every variant, 16 seeds, batch 512, width 256, 10 D steps
+    at = open_compare(cmp_variants=list(VARIANTS), cmp_seeds=16, cmp_batch_size=512,
+                      cmp_hidden=256, cmp_d_steps=10)
+    at.button(key="compare.train").click().run()
+    assert not at.exception, at.exception
+    assert "limit of " + escape(f"{MAX_STEP_COST:.2e}") in at.error[0].value
+    assert SWEEP_KEY not in at.session_state and RUNNING_KEY not in at.session_state

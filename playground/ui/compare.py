@@ -16,10 +16,12 @@ import pandas as pd
 import streamlit as st
 
 from .. import sweeps
+from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
 from .session import configure_torch
 from .share import config_to_params
+from .text import escape
 
 SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
     "compare.sweep", "compare.running", "compare.spec", "compare.error")
@@ -129,6 +131,8 @@ def start() -> None:
     try:
         cells = sweeps.expand_variants(
             spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"])
+        # all runs train as one batched population: the step costs them all together
+        check_budget(spec["base"], runs=len(cells), steps=spec["steps"])
         ss[SWEEP_KEY] = sweeps.Sweep(cells, spec["steps"])
     except ValueError as e:
         ss[ERROR_KEY] = str(e)
@@ -145,7 +149,7 @@ def stop() -> None:
 def render_results() -> None:
     ss = st.session_state
     if ERROR_KEY in ss:
-        st.error(ss[ERROR_KEY], icon=":material/error:")
+        st.error(escape(ss[ERROR_KEY], limit=1000), icon=":material/error:")
     if ss.get(SWEEP_KEY) is None:
         st.info("Choose a dataset and variants in the sidebar, then press **Train**.",
                 icon=":material/info:")

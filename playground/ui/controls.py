@@ -12,11 +12,15 @@ import streamlit as st
 from ..config import ACTIVATIONS, DATASETS, OPTIMIZERS
 from ..presets import PRESETS
 from . import session
-
-LR_OPTIONS = (1e-5, 3e-5, 1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1, 0.3, 1.0, 3.0, 10.0)
-GAMMA_OPTIONS = (0.001, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0, 100.0)
-BATCH_OPTIONS = (16, 32, 64, 128, 256, 512, 1024, 2048)
-HIDDEN_OPTIONS = (8, 16, 32, 64, 128, 256, 512)
+from .ranges import (
+    BATCH_OPTIONS,
+    D_STEPS,
+    DEPTH,
+    GAMMA_OPTIONS,
+    HIDDEN_OPTIONS,
+    LATENT_DIM,
+    LR_OPTIONS,
+)
 
 DATASET_LABELS = {
     "ring8": "ring of 8 Gaussians", "grid25": "5 × 5 grid of Gaussians", "spiral": "spiral",
@@ -95,7 +99,7 @@ def _training() -> None:
              "minimax loss saturates. Applies to the running game.",
     )
     st.slider(
-        "D steps per G step", 1, 20, key="d_steps", on_change=session.on_structural_change,
+        "D steps per G step", *D_STEPS, key="d_steps", on_change=session.on_structural_change,
         help="k of Goodfellow et al.'s Algorithm 1. More D steps: a stronger D, a more "
              "informative but more saturating signal for G. Restarts the run.",
     )
@@ -122,11 +126,11 @@ def _network() -> None:
         help="Units per hidden layer of G and of D. Restarts the run.",
     )
     c2.slider(
-        "Depth", 1, 8, key="depth", on_change=session.on_structural_change,
+        "Depth", *DEPTH, key="depth", on_change=session.on_structural_change,
         help="Hidden layers of G and of D. Restarts the run.",
     )
     c1.number_input(
-        "Latent dim", 1, 64, key="latent_dim", on_change=session.on_structural_change,
+        "Latent dim", *LATENT_DIM, key="latent_dim", on_change=session.on_structural_change,
         help="Dimension of z ~ N(0, I). The warped-grid layer shows the first two. "
              "Restarts the run.",
     )

@@ -12,12 +12,17 @@ from collections.abc import Mapping
 
 import streamlit as st
 
+from ..budget import check_budget
 from ..config import TrainConfig
+from .ranges import check_sidebar_range
+from .text import escape, shorten
 
 NOT_SHARED = ("custom_points", "device")
 _DEFAULT = TrainConfig()
 _FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig) if f.name not in NOT_SHARED}
 IGNORED_PARAMS = ("preset",)  # handled by the Playground page itself
+MAX_PROBLEMS = 5  # a link with thousands of bad parameters gets a short warning
+COST_FIELDS = ("batch_size", "hidden", "depth", "d_steps")  # what budget.step_cost counts
 
 
 def _format(value: object) -> str:
@@ -47,8 +52,11 @@ def _parse(name: str, text: str) -> object:
 
 
 def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
-    """(config, problems): each unknown name or invalid value is skipped (its default kept)
-    and described in `problems`; a combination the config rejects gives the defaults."""
+    """(config, problems): each unknown name, invalid value or value outside the sidebar's
+    range is skipped (its default kept) and described in `problems`; a combination over the
+    server's compute budget keeps the default network, batch and D steps; any other
+    combination the config rejects gives the defaults. Problems quote user text shortened but
+    unescaped (see `params_to_config`)."""
     problems: list[str] = []
     changes: dict[str, object] = {}
     for name, text in params.items():
@@ -57,7 +65,7 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
         if isinstance(text, list):  # repeated parameter: the last one wins, as in browsers
             text = text[-1]
         if name not in _FIELDS:
-            problems.append(f"unknown parameter `{name}`")
+            problems.append(f"unknown parameter {shorten(name, 40)}")
             continue
         if name == "dataset" and text == "custom":
             problems.append("custom points cannot travel in a link: upload the CSV again")
@@ -65,14 +73,23 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
         try:
             value = _parse(name, str(text))
             TrainConfig(**{name: value})  # validates this one field against its bounds
+            check_sidebar_range(name, value)
         except ValueError as e:
-            problems.append(f"`{name}={text}`: {e}")
+            message = shorten(e)  # the engine's messages start with the field's name
+            problems.append(message if message.startswith(f"{name}:") else f"{name}: {message}")
             continue
         changes[name] = value
     try:
-        return TrainConfig(**changes), problems
+        cfg = TrainConfig(**changes)
     except ValueError as e:
-        return TrainConfig(), [*problems, f"{e}; using the default configuration"]
+        return TrainConfig(), [*problems, f"{shorten(e)}; using the default configuration"]
+    try:
+        check_budget(cfg)
+    except ValueError as e:
+        defaults = {name: getattr(_DEFAULT, name) for name in COST_FIELDS}
+        problems.append(f"{e}; using the default batch size, width, depth and D steps")
+        cfg = cfg.replace(**defaults)
+    return cfg, problems
 
 
 def params_to_config(params: Mapping[str, str]) -> TrainConfig:
@@ -80,6 +97,9 @@ def params_to_config(params: Mapping[str, str]) -> TrainConfig:
     replaced by its default, never raised."""
     cfg, problems = parse_params(params)
     if problems:
-        st.warning("Some link parameters were ignored: " + "; ".join(problems) + ".",
+        shown = [escape(p, limit=len(p)) for p in problems[:MAX_PROBLEMS]]
+        if len(problems) > MAX_PROBLEMS:
+            shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
+        st.warning("Some link parameters were ignored: " + "; ".join(shown) + ".",
                    icon=":material/link_off:")
     return cfg

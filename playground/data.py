@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 import torch
 
-from .config import TrainConfig
+from .config import MAX_CUSTOM_POINTS, TrainConfig
 
 
 @dataclass(frozen=True)
@@ -125,28 +125,60 @@ def _custom(points: np.ndarray, noise: float) -> Dataset:
     return Dataset("custom", None, None, _padded_bounds(points, 0.5 + 3 * noise), sample)
 
 
+# What 20,000 points need: a line of two full-precision floats ("-0.12345678901234567,...") is
+# under 45 bytes, so 20,000 of them stay under 1 MiB; 2 MiB leaves room for a header, comments
+# and blank lines (and is the app's upload limit, .streamlit/config.toml server.maxUploadSize).
+MAX_POINTS_BYTES = 2 * 1024 * 1024
+MAX_POINTS_LINES = 2 * MAX_CUSTOM_POINTS  # points plus as many blank and comment lines
+_QUOTE = 40  # characters of a bad line an error quotes
+
+
+def read_points(data: bytes) -> tuple[tuple[float, float], ...]:
+    """Points from the bytes of a CSV file (UTF-8, with or without a byte-order mark); the size
+    is checked before anything is decoded. Raises ValueError (see `parse_points`)."""
+    if len(data) > MAX_POINTS_BYTES:
+        raise ValueError(f"the file has {len(data):,} bytes, at most {MAX_POINTS_BYTES:,} "
+                         f"({MAX_CUSTOM_POINTS:,} points) are read")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise ValueError(f"not UTF-8 text (byte {e.start:,})") from None
+    return parse_points(text)
+
+
 def parse_points(text: str) -> tuple[tuple[float, float], ...]:
-    """Points from CSV text: one 'x,y' per line, an optional header line, blank lines ignored.
-    Raises ValueError naming the offending line."""
+    """Points from CSV text: one 'x,y' per line, an optional header line, blank lines and '#'
+    comments ignored; the size and the lines are counted before any line is parsed. Raises
+    ValueError naming the offending line."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark is not part of the first value
+    if len(text) > MAX_POINTS_BYTES:
+        raise ValueError(f"{len(text):,} characters, at most {MAX_POINTS_BYTES:,} are read")
+    lines = text.splitlines()
+    if len(lines) > MAX_POINTS_LINES:
+        raise ValueError(f"{len(lines):,} lines, at most {MAX_POINTS_LINES:,} are read "
+                         f"({MAX_CUSTOM_POINTS:,} points)")
     points, header_allowed = [], True
-    for i, line in enumerate(text.splitlines(), 1):
+    for i, line in enumerate(lines, 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
+        quoted = repr(line if len(line) <= _QUOTE else line[:_QUOTE] + "…")
         parts = [s.strip() for s in line.replace(";", ",").split(",")]
-        if len(parts) < 2:
-            raise ValueError(f"line {i}: expected 'x,y', got {line!r}")
+        if len(parts) != 2:
+            raise ValueError(f"line {i}: expected 'x,y' (two columns), got {quoted}")
         try:
             x, y = float(parts[0]), float(parts[1])
         except ValueError:
             if header_allowed:  # the first line may be a header such as 'x,y'
                 header_allowed = False
                 continue
-            raise ValueError(f"line {i}: {line!r} is not two numbers") from None
+            raise ValueError(f"line {i}: {quoted} is not two numbers") from None
         header_allowed = False
         if not (math.isfinite(x) and math.isfinite(y)):
-            raise ValueError(f"line {i}: {line!r} is not finite")
+            raise ValueError(f"line {i}: {quoted} is not finite")
         points.append((x, y))
+        if len(points) > MAX_CUSTOM_POINTS:
+            raise ValueError(f"more than {MAX_CUSTOM_POINTS:,} points (line {i})")
     if len(points) < 2:
         raise ValueError("need at least 2 points, one 'x,y' per line")
     return tuple(points)

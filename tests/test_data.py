@@ -3,8 +3,16 @@ import pytest
 import torch
 
 from playground import TrainConfig
-from playground.config import DATASETS
-from playground.data import grid_centers, make_dataset, parse_points, ring_centers
+from playground.config import DATASETS, MAX_CUSTOM_POINTS
+from playground.data import (
+    MAX_POINTS_BYTES,
+    MAX_POINTS_LINES,
+    grid_centers,
+    make_dataset,
+    parse_points,
+    read_points,
+    ring_centers,
+)
 
 POINTS = ((0.0, 0.0), (1.0, 1.0), (2.0, -1.0))
 
@@ -71,3 +79,30 @@ def test_parse_points_reads_csv_with_header_and_rejects_garbage():
         parse_points("1,2\n")
     with pytest.raises(ValueError, match="line 2"):
         parse_points("1,2\n5\n")
+
+
+def test_points_file_with_a_byte_order_mark_keeps_its_first_point():
+    data = "\ufeff1,2\n3,4\n".encode()
+    assert read_points(data) == ((1.0, 2.0), (3.0, 4.0))
+    assert parse_points(data.decode("utf-8")) == ((1.0, 2.0), (3.0, 4.0))
+    assert read_points("\ufeffx,y\n1,2\n3,4\n".encode()) == ((1.0, 2.0), (3.0, 4.0))
+
+
+def test_a_third_column_is_an_error_not_silently_dropped():
+    with pytest.raises(ValueError, match="line 2: expected 'x,y' \\(two columns\\)"):
+        parse_points("x,y\n1,2,3\n4,5\n")
+
+
+def test_size_and_lines_are_limited_before_parsing_and_errors_quote_briefly():
+    with pytest.raises(ValueError, match=f"at most {MAX_POINTS_BYTES:,}"):
+        read_points(b"0" * (MAX_POINTS_BYTES + 1))
+    with pytest.raises(ValueError, match=f"at most {MAX_POINTS_LINES:,} are read"):
+        parse_points("\n" * (MAX_POINTS_LINES + 1))
+    with pytest.raises(ValueError, match=f"more than {MAX_CUSTOM_POINTS:,} points"):
+        parse_points("0,0\n" * (MAX_CUSTOM_POINTS + 1))
+    assert len(parse_points("0,0\n" * MAX_CUSTOM_POINTS)) == MAX_CUSTOM_POINTS
+    with pytest.raises(ValueError) as e:
+        parse_points("0,0\n1,1\n" + "x" * 100_000 + ",1\n")
+    assert len(str(e.value)) < 100
+    with pytest.raises(ValueError, match="not UTF-8"):
+        read_points(b"0,0\n\xff,1\n")

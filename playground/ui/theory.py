@@ -11,6 +11,10 @@ from .. import dirac, theory
 from ..presets import PRESETS
 from . import session
 
+# Every distinct slider setting is a cache entry (up to 1.6 MB for optimum_2d), shared by all
+# sessions: without a bound, visitors sweeping sliders grow the server without limit.
+CACHE_LIMITS = {"max_entries": 16, "ttl": 3600}
+
 
 def preset_links(*names: str) -> None:
     """One link per preset that opens the Playground with it applied (?preset=NAME)."""
@@ -43,14 +47,14 @@ def live_d_fake() -> tuple[np.ndarray, str] | None:
 # cached computations (pure functions of hashable arguments)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def saturation_curves(n: int = 400) -> theory.SaturationCurves:
     """Curves on logits spread evenly over ±13.8, i.e. D(G(z)) from 1e-6 to 1 - 1e-6."""
     logits = np.linspace(-13.8, 13.8, n)
     return theory.saturation_curves(1.0 / (1.0 + np.exp(-logits)))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def optimum_1d(
     data: theory.Mixture1D, generator: theory.Mixture1D, center: float, extent: float = 10.0
 ):
@@ -65,7 +69,7 @@ def optimum_1d(
     return x, p, q, theory.optimal_discriminator(p, q), theory.summarise(p, q, x), centers, curve
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def trained_d_1d(
     data: theory.Mixture1D, generator: theory.Mixture1D, x: np.ndarray, n: int = 1000, seed: int = 0
 ) -> np.ndarray:
@@ -77,7 +81,7 @@ def trained_d_1d(
     return 1.0 / (1.0 + np.exp(-theory.rbf_features(x, centers, width) @ w))
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def optimum_2d(data: theory.Mixture2D, generator: theory.Mixture2D, extent: float, n: int = 201):
     x, y = theory.grid_2d(extent, n)
     p, q = data.density(x, y), generator.density(x, y)
@@ -85,7 +89,7 @@ def optimum_2d(data: theory.Mixture2D, generator: theory.Mixture2D, extent: floa
     return x, y, p, q, theory.optimal_discriminator(p, q), theory.summarise(p, q, cell=cell)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def bilinear_paths(start: tuple[float, float], lr: float, steps: int) -> dict[str, np.ndarray]:
     return {
         scheme: dirac.trajectory(dirac.bilinear_field, start, lr, steps, scheme).points
@@ -93,7 +97,7 @@ def bilinear_paths(start: tuple[float, float], lr: float, steps: int) -> dict[st
     }
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, **CACHE_LIMITS)
 def dirac_run(
     loss: str,
     r1_gamma: float,

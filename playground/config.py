@@ -49,6 +49,10 @@ class TrainConfig:
     beta1: float = 0.5  # Adam betas, shared by G and D (DCGAN's 0.5 damps the game's oscillation)
     beta2: float = 0.999
     batch_size: int = 256
+    # exponential moving average of G's weights, the generator Mescheder et al. 2018 and
+    # StyleGAN evaluate: avg <- g_ema * avg + (1 - g_ema) * G after every G step; 0 = off.
+    # When on, metrics, the verdict and the averaged fakes of the live view come from avg.
+    g_ema: float = 0.0
     # networks
     latent_dim: int = 2
     hidden: int = 128
@@ -80,6 +84,7 @@ class TrainConfig:
         _real(self, "lr_d", 1e-7, 10.0)
         _real(self, "beta1", 0.0, 0.999999)
         _real(self, "beta2", 0.0, 0.999999)
+        _real(self, "g_ema", 0.0, 0.9999)
         if self.mode_std is not None:
             _real(self, "mode_std", 1e-4, 10.0)
         if self.dataset == "custom":

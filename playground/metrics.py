@@ -5,6 +5,11 @@ high quality (HQ) if it lies within 3 std of its nearest mode centre; a mode is 
 the nearest mode of at least one HQ sample; reverse KL compares the HQ samples' mode histogram
 with the uniform one. For any data: a grid Jensen-Shannon divergence between two normalised 2D
 histograms and a sliced Wasserstein-1 distance.
+
+The verdict keeps those published metrics as they are and judges with two more things: balance
+(a mode counts as *covered* only when it holds a fair share of the HQ samples, so one sample out
+of 2500 captures a mode but does not cover it) and time (a label changes only when the new
+condition has held for HOLD evaluations in a row).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ from .records import Verdict
 
 N_EVAL_SAMPLES = 2500
 HQ_STDS = 3.0
+FAIR_SHARE = 0.25  # a mode is covered when it holds >= 1/4 of its fair share, n_hq / n_modes
+N_NEAREST = 512  # real points the distance of fakes to the data is measured against
 
 
 def mode_counts(samples: np.ndarray, centers: np.ndarray, std: float) -> np.ndarray:
@@ -83,56 +90,177 @@ def sliced_wasserstein(a: np.ndarray, b: np.ndarray, n_projections: int = 128) -
     return float(np.abs(qa - qb).mean())
 
 
+def modes_covered(counts: np.ndarray) -> int:
+    """Modes holding at least FAIR_SHARE of their fair share of the HQ samples."""
+    n_hq = counts.sum()
+    return int((counts >= max(FAIR_SHARE * n_hq / len(counts), 1)).sum()) if n_hq else 0
+
+
+def spread(reference: np.ndarray) -> float:
+    """The data's scale: root mean squared distance of real points from their mean."""
+    return float(np.sqrt(((reference - reference.mean(0)) ** 2).sum(1).mean()))
+
+
+def fake_distance(samples: np.ndarray, reference: np.ndarray) -> float:
+    """Median distance of the fakes to their nearest real point, in units of the data's spread
+    (about 0 on the data; about 1 for fakes at the ring's centre)."""
+    finite = samples[np.isfinite(samples).all(1)]
+    if not len(finite):
+        return math.nan
+    real = reference[:N_NEAREST]
+    d2 = ((finite[:, None, :] - real[None, :, :]) ** 2).sum(-1).min(1)
+    return float(np.sqrt(np.median(d2)) / spread(reference))
+
+
+def movement(samples: np.ndarray, before: np.ndarray, reference: np.ndarray) -> float:
+    """Mean distance each fake (same latent z) moved since `before`, in units of the spread."""
+    return float(np.linalg.norm(samples - before, axis=1).mean() / spread(reference))
+
+
 def evaluate(samples: np.ndarray, reference: np.ndarray, bounds, centers, std) -> dict:
     """All metrics of one generated sample set against real reference samples."""
     out = {}
     if centers is not None:
         out.update(mode_metrics(samples, centers, std))
+        out["modes_covered"] = modes_covered(mode_counts(samples, centers, std))
     out["js_grid"] = js_grid(samples, reference, bounds)
     out["sliced_w"] = sliced_wasserstein(samples, reference)
+    out["fake_distance"] = fake_distance(samples, reference)
     return out
 
 
 # -- verdict ------------------------------------------------------------------------------------
-WINDOW = 4  # evaluations a verdict looks back over
-HQ_CONVERGED = 0.5
-JS_CONVERGED = 0.1
+# Each evaluation gets a raw label from the rules below (README, "How the verdict is decided");
+# the verdict shown is the raw label once it has held HOLD evaluations in a row.
+HOLD = 3  # evaluations in a row a new label must hold before the verdict changes
+WINDOW = 4  # evaluations a plateau or an oscillation is judged over
+HQ_CONVERGED = 0.5  # fraction of samples within 3 std of a mode
+JS_CONVERGED = 0.1  # grid JS (nats) below which data without modes counts as matched
+FAR = 0.25  # fakes are far from the data: median nearest-real distance > FAR spreads
+STILL = 0.01  # fakes are not moving: < STILL spreads per 100 steps
+GRAD_VANISHED = 1e-3  # |grad G| median below this: the generator gets (almost) no signal
+LABELS = ("converged", "mode_collapse", "oscillating", "stalled", "diverged", "training")
+
+
+def _covered_sets(mode_counts: np.ndarray) -> np.ndarray:
+    """(evaluations, n_modes) bool: which modes hold a fair share at each evaluation."""
+    n_hq = mode_counts.sum(1, keepdims=True)
+    bar = np.maximum(FAIR_SHARE * n_hq / mode_counts.shape[1], 1)
+    return (mode_counts >= bar) & (n_hq > 0)
+
+
+def _stalled(evals: dict, i: int) -> bool:
+    if i == 0:
+        return False
+    per_100 = evals["movement"][i] * 100 / max(evals["step"][i] - evals["step"][i - 1], 1)
+    # NaN compares False: without a measurement there is no evidence of a stall
+    return bool(evals["fake_distance"][i] > FAR and per_100 < STILL
+                and evals["grad_g_median"][i] < GRAD_VANISHED)
+
+
+def raw_labels(evals: dict, mode_counts: np.ndarray, n_modes: int) -> list[str]:
+    """The label each evaluation's own condition gives, before hysteresis."""
+    out = []
+    covered = _covered_sets(mode_counts) if n_modes else None
+    for i in range(len(evals["step"])):
+        if _stalled(evals, i):
+            out.append("stalled")
+        elif not n_modes:
+            out.append("converged" if evals["js_grid"][i] < JS_CONVERGED else "training")
+        elif covered[i].all() and evals["high_quality"][i] >= HQ_CONVERGED:
+            out.append("converged")
+        elif i + 1 < WINDOW or not covered[i].any():
+            out.append("training")
+        else:
+            sets = covered[i + 1 - WINDOW : i + 1]
+            union = int(sets.any(0).sum())
+            dropped = union - int(covered[i].sum())  # covered earlier in the window, not now
+            if dropped >= max(2, math.ceil(union / 4)):
+                out.append("oscillating")
+            elif covered[i].sum() <= sets[0].sum() and not covered[i].all():
+                out.append("mode_collapse")  # a plateau below every mode
+            else:
+                out.append("training")
+    return out
+
+
+def trace(evals: dict, mode_counts: np.ndarray, n_modes: int) -> tuple[list[str], list[int]]:
+    """The verdict label after every evaluation, and the index where each label's run began:
+    a label changes only when HOLD raw labels in a row agree on a new one."""
+    raw = raw_labels(evals, mode_counts, n_modes)
+    labels, starts = [], []
+    label, start = "training", 0
+    for i, r in enumerate(raw):
+        if r != label and i + 1 >= HOLD and all(x == r for x in raw[i + 1 - HOLD : i + 1]):
+            label, start = r, i + 1 - HOLD
+        labels.append(label)
+        starts.append(start)
+    return labels, starts
 
 
 def verdict(evals: dict, mode_counts: np.ndarray, n_modes: int, diverged_at: int | None) -> Verdict:
-    """converged / mode_collapse / oscillating / diverged / training, from the metric history
+    """The run's label and a one-line reason, a deterministic function of its metric history
     (`evals`: dict of arrays as in History.evals; `mode_counts`: (evaluations, n_modes))."""
     if diverged_at is not None:
-        reason = f"losses became non-finite at step {diverged_at}; training stopped"
-        return Verdict("diverged", reason)
+        return Verdict("diverged", f"losses became non-finite at step {diverged_at}; "
+                       "training stopped", diverged_at)
     n = len(evals["step"])
-    if n < 2:
-        return Verdict("training", "too early to judge: fewer than 2 evaluations so far")
-    w = slice(max(0, n - WINDOW), n)
-    steps = evals["step"][w]
-    span = f"steps {int(steps[0])}-{int(steps[-1])}"
+    if n < HOLD:
+        return Verdict("training", f"too early to judge: a verdict needs {HOLD} evaluations, "
+                       f"{n} so far")
+    labels, starts = trace(evals, mode_counts, n_modes)
+    label, since = labels[-1], int(evals["step"][starts[-1]])
+    raw = raw_labels(evals, mode_counts, n_modes)[-1]
+    now = _numbers(evals, mode_counts, n_modes, n - 1)
+    why = _why(label, evals, mode_counts, n_modes, n - 1, since, raw == label)
+    reason = f"{now}; {why}" if why else now
+    if raw != label:
+        reason += (f" (the latest evaluation alone reads {raw.replace('_', ' ')}; a verdict "
+                   f"changes after {HOLD} in a row)")
+    return Verdict(label, reason, since)
+
+
+def _numbers(evals, mode_counts, n_modes, i) -> str:
     if n_modes:
-        captured = evals["modes_captured"][w]
-        hq = evals["high_quality"][w]
-        now = f"{int(captured[-1])}/{n_modes} modes, {hq[-1]:.0%} of samples high quality"
-        if (captured == n_modes).all() and (hq >= HQ_CONVERGED).all():
-            return Verdict("converged", f"{now}, stable over {span}")
-        if captured.max() == 0:
-            return Verdict("training", f"{now}: no sample near any mode yet")
-        if n >= WINDOW and (captured < n_modes).all() and captured.max() <= captured[0]:
-            sets = mode_counts[w] > 0
-            dominant = mode_counts[w].argmax(1)
-            switches = int((dominant[1:] != dominant[:-1]).sum())
-            union = int(sets.any(0).sum())
-            if switches >= 2 or union >= 1.5 * max(1.0, captured.mean()):
-                return Verdict(
-                    "oscillating",
-                    f"{now}; the samples move between modes ({union} visited over {span})",
-                )
-            return Verdict("mode_collapse", f"{now}, no new mode over {span}")
-        return Verdict("training", f"{now}; still changing")
-    js = evals["js_grid"][w]
-    now = f"grid JS divergence {js[-1]:.3f} (0 = same histogram, log 2 = disjoint)"
-    if n >= WINDOW and (js < JS_CONVERGED).all():
-        return Verdict("converged", f"{now}, below {JS_CONVERGED} over {span}")
-    return Verdict("training", now)
+        captured = int(evals["modes_captured"][i])
+        covered = int(_covered_sets(mode_counts)[i].sum())
+        text = f"{captured}/{n_modes} modes captured"
+        if covered != captured:
+            text += f", {covered} with a fair share of the samples"
+        return text + f", {evals['high_quality'][i]:.0%} high quality"
+    return f"grid JS {evals['js_grid'][i]:.3f} (0 = same histogram, log 2 = disjoint)"
+
+
+def _why(label, evals, mode_counts, n_modes, i, since, holds) -> str:
+    """Why the label; in the past tense when the latest evaluation alone says otherwise, so the
+    reason never contradicts the numbers beside it."""
+    steps = evals["step"]
+    if label == "converged":
+        rule = (f"every mode held a fair share with at least {HQ_CONVERGED:.0%} of samples high "
+                "quality" if n_modes else f"grid JS stayed below {JS_CONVERGED}")
+        return f"{rule} from step {since} on" if holds else f"{rule} from step {since}"
+    if label == "stalled" and not holds:
+        return (f"from step {since} the fakes sat far from the data and stopped moving, with "
+                "G's gradient vanished")
+    if label == "stalled":
+        per_100 = evals["movement"][i] * 100 / max(steps[i] - steps[i - 1], 1)
+        return (f"the fakes sit far from the data (median {evals['fake_distance'][i]:.2f} of its "
+                f"spread away) and barely move ({per_100:.2g} spreads per 100 steps): D is so "
+                f"sure they are fake that G's gradient has vanished (|grad G| "
+                f"{evals['grad_g_median'][i]:.0e}); since step {since}")
+    if label in ("mode_collapse", "oscillating"):
+        sets = _covered_sets(mode_counts)
+        lo = max(0, i + 1 - WINDOW)
+        span = f"steps {int(steps[lo])}-{int(steps[i])}"
+        if label == "oscillating":
+            return (f"the samples move between modes: {int(sets[lo:i + 1].any(0).sum())} "
+                    f"covered at some point over {span}, {int(sets[i].sum())} now")
+        return f"no new mode over {span}; mode collapse since step {since}"
+    if n_modes:
+        covered = int(_covered_sets(mode_counts)[i].sum())
+        if not covered:
+            return "no mode holds a fair share of the samples yet"
+        if covered == n_modes:
+            return f"every mode is covered but fewer than {HQ_CONVERGED:.0%} of samples are sharp"
+        return "coverage is still changing"
+    return f"not yet below {JS_CONVERGED}"

@@ -60,6 +60,14 @@ class PopulationMLP:
                 x = self.act(x)
         return x
 
+    def averaged_copy(self) -> PopulationMLP:
+        """The same nets with weights outside autograd: the store of a moving average."""
+        avg = object.__new__(PopulationMLP)
+        avg.weights = [w.detach().clone() for w in self.weights]
+        avg.biases = [b.detach().clone() for b in self.biases]
+        avg.act, avg.sizes = self.act, self.sizes
+        return avg
+
     def __repr__(self) -> str:
         k = self.weights[0].shape[0]
         return f"PopulationMLP(K={k}, sizes={self.sizes})"

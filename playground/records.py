@@ -16,7 +16,12 @@ import numpy as np
 # Per-step statistics, all per run: losses, mean D probabilities on the last D batch, the
 # gradient norms the players' optimisers received, and E||grad_x D(x_real)||^2 (NaN with R1 off).
 STEP_FIELDS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "r1")
-EVAL_FIELDS = ("step", "modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w")
+# Per evaluation (2500 samples from fixed noise): the published mode metrics, modes holding a fair
+# share of the HQ samples (metrics.FAIR_SHARE), grid JS, sliced W1, the median distance of fakes
+# to the nearest real point and their mean movement since the last evaluation (both in units of
+# the data's spread), and the median |grad G| over the steps since the last evaluation.
+EVAL_FIELDS = ("step", "modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w",
+               "modes_covered", "fake_distance", "movement", "grad_g_median")
 
 
 class History:
@@ -94,8 +99,9 @@ def json_safe(value):
 
 @dataclass(frozen=True)
 class Verdict:
-    label: str  # converged | mode_collapse | oscillating | diverged | training
+    label: str  # converged | mode_collapse | oscillating | stalled | diverged | training
     reason: str  # one line a user can read
+    since: int | None = None  # first step of the run of evaluations that set the label
 
 
 @dataclass(frozen=True)
@@ -114,6 +120,7 @@ class Snapshot:
     warp: np.ndarray  # (lines, points, 2) G applied to a lattice of latent lines
     loss: str
     metrics: dict = field(default_factory=dict)
+    x_fake_avg: np.ndarray | None = None  # (n, 2) the averaged G's fakes (config.g_ema > 0)
 
 
 @dataclass(frozen=True)
@@ -127,3 +134,4 @@ class RunResult:
     metrics: dict
     verdict: Verdict
     samples: np.ndarray  # (2500, 2) generated points the final metrics were measured on
+    threads: int = 1  # torch intra-op threads the engine trained with (training.TRAIN_THREADS)

@@ -38,7 +38,7 @@ R1_GAMMA_BY_DATASET = {"ring8": 0.1, "grid25": 1.0}
 DEFAULT_R1_GAMMA = 0.1
 METRIC_FIELDS = ("modes_captured", "n_modes", "high_quality", "reverse_kl", "js_grid", "sliced_w")
 COMPARED_METRICS = ("modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w")
-VERDICT_LABELS = ("converged", "mode_collapse", "oscillating", "diverged", "training")
+VERDICT_LABELS = metrics.LABELS
 
 
 def default_r1_gamma(dataset: str) -> float:
@@ -111,17 +111,10 @@ def steps_to_convergence(
     evals: Mapping[str, np.ndarray], mode_counts: np.ndarray, n_modes: int,
     diverged_at: int | None,
 ) -> int | None:
-    """The first evaluation step from which the verdict rule (metrics.verdict, applied to the
-    history up to each evaluation) says 'converged' and keeps saying it to the end; None if
-    the run is not converged now."""
-    first = None
-    for i in range(len(evals["step"]), 0, -1):  # walk back while the verdict holds
-        prefix = {name: column[:i] for name, column in evals.items()}
-        counts = mode_counts[:i] if len(mode_counts) else mode_counts
-        if metrics.verdict(prefix, counts, n_modes, diverged_at).label != "converged":
-            break
-        first = int(evals["step"][i - 1])
-    return first
+    """The step from which the convergence condition held without a break long enough for the
+    verdict (metrics.verdict) to say 'converged' to the end; None if it does not say so now."""
+    v = metrics.verdict(evals, mode_counts, n_modes, diverged_at)
+    return v.since if v.label == "converged" else None
 
 
 class Sweep:

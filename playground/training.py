@@ -13,6 +13,14 @@ BLOCK steps of data and noise ahead of time; a step reads its row of the block. 
 the same seed are paired (same initial weights, same data and noise at every step), a member's
 trajectory does not depend on who else is in the population, and the graphed step contains no
 RNG call at all. `GANRun` is the K = 1 view used by the live page; `train()` the headless API.
+
+Threads: the engine trains with TRAIN_THREADS torch intra-op threads whatever the caller set, so
+the CLI, the API and the pages give bit-identical histories for one config and seed on one
+machine. One thread is also the fastest for these MLPs on a busy machine: with more threads than
+free cores, OpenMP's spin-waiting collapses throughput (2.6 steps/s with 2 threads against 93
+with 1, measured on 2 busy cores). Bitwise equality holds within one population size class:
+torch multiplies a batch of one (K = 1) with a different kernel than K >= 2, so a member of a
+sweep equals the same config trained alone only to float rounding.
 """
 
 from __future__ import annotations
@@ -27,13 +35,14 @@ import torch
 
 from . import losses, metrics
 from .config import TrainConfig
+from .budget import BLOCK, block_length
 from .data import make_dataset
 from .models import PopulationMLP, mlp_sizes
 from .records import EVAL_FIELDS, STEP_FIELDS, History, RunResult, Snapshot
 
-BLOCK = 32  # steps of randomness drawn at once; part of the RNG stream, so fixed
-MEMBER_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "seed")
-LIVE_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2")  # changeable mid-run
+MEMBER_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema", "seed")
+LIVE_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema")  # changeable mid-run
+TRAIN_THREADS = 1
 N_PROBE = 512
 GRID = 64
 ADAM_EPS = 1e-8
@@ -48,6 +57,13 @@ def _stream(seed: int, stream: int) -> int:
 
 def _generator(device: torch.device, seed: int, stream: int) -> torch.Generator:
     return torch.Generator(device).manual_seed(_stream(seed, stream))
+
+
+def fix_threads() -> None:
+    """Set torch's intra-op threads to TRAIN_THREADS for the calling thread (torch has no
+    per-call setting; OpenMP keeps the count per thread, so each training thread sets it)."""
+    if torch.get_num_threads() != TRAIN_THREADS:
+        torch.set_num_threads(TRAIN_THREADS)
 
 
 def resolve_device(name: str) -> torch.device:
@@ -126,7 +142,12 @@ class Population:
         base = self.configs[0]
         self.device = device or resolve_device(base.device)
         self.dataset = make_dataset(base)
+        if isinstance(eval_every, bool) or not isinstance(eval_every, int) or eval_every < 0:
+            raise ValueError(f"eval_every: expected an integer >= 0 (0: never), got {eval_every!r}")
         self.eval_every = eval_every
+        # steps of randomness drawn at once: BLOCK, fewer for a config whose block would be large
+        # (budget.block_length); part of the RNG stream, so fixed per config
+        self.block = block_length(base)
         self.step_count = 0
         K, dev = len(configs), self.device
         seeds = [c.seed for c in configs]
@@ -146,6 +167,9 @@ class Population:
 
         self.lr_g, self.lr_d = column("lr_g"), column("lr_d")
         self.beta1, self.beta2 = column("beta1"), column("beta2")
+        self.g_ema = column("g_ema")
+        self.G_avg = self.G.averaged_copy()  # moving average of G, updated while any g_ema > 0
+        self._use_ema = bool((self.g_ema > 0).any())
         self.r1_gamma = torch.tensor([c.r1_gamma for c in configs], device=dev)
         self.loss_weight = {
             name: torch.tensor([float(c.loss == name) for c in configs], device=dev)
@@ -160,8 +184,8 @@ class Population:
         self._data_gens = [_generator(dev, s, _DATA) for s in self._groups]
         self._noise_gens = [_generator(dev, s, _NOISE) for s in self._groups]
         self._row = torch.zeros(1, dtype=torch.long, device=dev)
-        self._host_row = BLOCK  # forces a refill before the first step
-        self._stats = torch.zeros(BLOCK, K, len(STEP_FIELDS) - 1, device=dev)
+        self._host_row = self.block  # forces a refill before the first step
+        self._stats = torch.zeros(self.block, K, len(STEP_FIELDS) - 1, device=dev)
         self._flushed = 0
         self._block_start = 0
         self._half_steps: dict[int, tuple[bool, bool]] = {}  # block row -> (d, g) updated
@@ -169,6 +193,7 @@ class Population:
         self._host_row = 0
 
         self.histories = [History() for _ in configs]
+        self._last_eval: np.ndarray | None = None  # previous evaluation samples (movement)
         self.diverged_at: list[int | None] = [None] * K
         self._probe(seeds)
         self._graph = None
@@ -179,13 +204,13 @@ class Population:
     # -- randomness -----------------------------------------------------------------------------
     def _fill_block(self) -> None:
         c, n = self.configs[0], self.configs[0].batch_size
-        k, zdim = c.d_steps, c.latent_dim
+        k, zdim, b = c.d_steps, c.latent_dim, self.block
         x, zd, zg = [], [], []
         for dg, ng in zip(self._data_gens, self._noise_gens):
-            x.append(self.dataset.sample(BLOCK * k * n, dg).view(BLOCK, k, n, 2))
-            zd.append(torch.randn(BLOCK, k, n, zdim, generator=ng, device=self.device))
-            zg.append(torch.randn(BLOCK, n, zdim, generator=ng, device=self.device))
-        blocks = (torch.stack(x, 1), torch.stack(zd, 1), torch.stack(zg, 1))  # (BLOCK, S, ...)
+            x.append(self.dataset.sample(b * k * n, dg).view(b, k, n, 2))
+            zd.append(torch.randn(b, k, n, zdim, generator=ng, device=self.device))
+            zg.append(torch.randn(b, n, zdim, generator=ng, device=self.device))
+        blocks = (torch.stack(x, 1), torch.stack(zd, 1), torch.stack(zg, 1))  # (block, S, ...)
         if hasattr(self, "_x_block"):  # copy into the same storage: a captured graph reads it
             for dst, src in zip((self._x_block, self._zd_block, self._zg_block), blocks):
                 dst.copy_(src)
@@ -226,6 +251,12 @@ class Population:
         g_loss = self._g_loss(self.D(self.G(z)))
         grads = torch.autograd.grad(g_loss.sum(), self.G.params)
         self.g_opt.step(grads)
+        if self._use_ema:
+            with torch.no_grad():
+                # avg <- g_ema * avg + (1 - g_ema) * G; lerp at weight 1 returns G exactly, so a
+                # member with g_ema = 0 keeps avg == G
+                for avg, p in zip(self.G_avg.params, self.G.params):
+                    avg.lerp_(p, 1 - self.g_ema)
         return g_loss.detach(), _per_member_norm(grads)
 
     def _step(self, d: bool = True, g: bool = True) -> None:
@@ -260,10 +291,10 @@ class Population:
 
     def _state(self) -> list[torch.Tensor]:
         return [*self.G.params, *self.D.params, *self.g_opt.state(), *self.d_opt.state(),
-                self._row, self._stats]
+                *self.G_avg.params, self._row, self._stats]
 
     def _next_block_if_used(self) -> None:
-        if self._host_row == BLOCK:
+        if self._host_row == self.block:
             self._flush()
             self._fill_block()
             self._row.zero_()
@@ -277,6 +308,7 @@ class Population:
 
     def step(self, d: bool = True, g: bool = True) -> None:
         """One training step for every member (d / g False: update only the other player)."""
+        fix_threads()
         self._next_block_if_used()
         if d and g and self._graph_wanted and self._graph is None and self.graph_error is None:
             try:
@@ -337,7 +369,7 @@ class Population:
         bad = set(changes) - set(LIVE_FIELDS)
         if bad:
             raise ValueError(f"cannot change {', '.join(sorted(bad))} mid-run (reset instead)")
-        cfg = replace(self.configs[k], **changes)
+        old, cfg = self.configs[k], replace(self.configs[k], **changes)
         self.configs[k] = cfg
         with torch.no_grad():
             self.lr_g[k] = cfg.lr_g
@@ -345,11 +377,19 @@ class Population:
             self.beta1[k] = cfg.beta1
             self.beta2[k] = cfg.beta2
             self.r1_gamma[k] = cfg.r1_gamma
+            if cfg.g_ema != old.g_ema:  # a new decay restarts the average from G as it is
+                self.g_ema[k] = cfg.g_ema
+                for avg, p in zip(self.G_avg.params, self.G.params):
+                    avg[k].copy_(p[k])
             for name, w in self.loss_weight.items():
                 w[k] = float(cfg.loss == name)
-        use_r1 = bool((self.r1_gamma > 0).any())
-        if use_r1 != self._use_r1:  # the program's shape changed: capture again
-            self._use_r1, self._graph = use_r1, None
+        use_r1, use_ema = bool((self.r1_gamma > 0).any()), bool((self.g_ema > 0).any())
+        if use_ema and not self._use_ema:  # the average was not kept: start it from G now
+            with torch.no_grad():
+                for avg, p in zip(self.G_avg.params, self.G.params):
+                    avg.copy_(p)
+        if (use_r1, use_ema) != (self._use_r1, self._use_ema):  # the program changed: recapture
+            self._use_r1, self._use_ema, self._graph = use_r1, use_ema, None
 
     # -- looking at the members -----------------------------------------------------------------
     def _probe(self, seeds: Sequence[int]) -> None:
@@ -377,10 +417,17 @@ class Population:
         self._grid_points = torch.as_tensor(grid, device=self.device)
         self._z_lattice = _latent_lattice(c.latent_dim).to(self.device)
 
+    @property
+    def evaluated_G(self) -> PopulationMLP:
+        """The generator that metrics and the verdict judge: the moving average when any member
+        keeps one (members with g_ema = 0 hold avg == G), else G itself."""
+        return self.G_avg if self._use_ema else self.G
+
     @torch.no_grad()
     def eval_samples(self) -> np.ndarray:
-        """(K, 2500, 2) samples of every member from its fixed evaluation noise."""
-        return self.G(self.z_eval).cpu().numpy()
+        """(K, 2500, 2) samples of every member's evaluated G from its fixed evaluation noise."""
+        fix_threads()
+        return self.evaluated_G(self.z_eval).cpu().numpy()
 
     def evaluate(self) -> None:
         """Metrics of 2500 samples per member against 2500 real ones; appended to histories."""
@@ -391,8 +438,16 @@ class Population:
             counts = None
             if ds.centers is not None:
                 counts = metrics.mode_counts(samples[k], ds.centers, ds.std)
+            if self._last_eval is not None:
+                m["movement"] = metrics.movement(samples[k], self._last_eval[k], self.x_eval[k])
+            previous = hist.evals["step"]
+            since = int(previous[-1]) if len(previous) else 0
+            grad_g = hist.steps["grad_norm_g"][since:]  # steps are rows 0, 1, ... = step - 1
+            if np.isfinite(grad_g).any():
+                m["grad_g_median"] = float(np.nanmedian(grad_g))
             row = [self.step_count] + [m.get(f, math.nan) for f in EVAL_FIELDS[1:]]
             hist.append_evaluation(tuple(row), counts)
+        self._last_eval = samples
 
     def latest_metrics(self, k: int) -> dict:
         ev = self.histories[k].evals
@@ -401,10 +456,11 @@ class Population:
         out = {f: float(ev[f][-1]) for f in EVAL_FIELDS}
         out["step"] = int(out["step"])
         if self.dataset.centers is None:
-            for f in ("modes_captured", "high_quality", "reverse_kl"):
+            for f in ("modes_captured", "high_quality", "reverse_kl", "modes_covered"):
                 out.pop(f)
         else:
             out["modes_captured"] = int(out["modes_captured"])
+            out["modes_covered"] = int(out["modes_covered"])
             out["n_modes"] = self.dataset.n_modes
         return out
 
@@ -416,10 +472,12 @@ class Population:
     def snapshot(self, k: int = 0) -> Snapshot:
         """Member k's live view: probe points, D landscape, G-loss gradients, warped latent grid."""
         self._flush()
+        fix_threads()
         c = self.configs[k]
         G, D = self.G, self.D
         with torch.no_grad():
             x_fake = G(self.z_probe[k : k + 1], member=k)  # (1, n, 2)
+            x_avg = self.G_avg(self.z_probe[k : k + 1], member=k) if c.g_ema > 0 else None
             d_grid = torch.sigmoid(D(self._grid_points.unsqueeze(0), member=k)[0])
             warp = G(self._z_lattice, member=k)[0].view(-1, _LATTICE_POINTS, 2)
         x = x_fake.detach().requires_grad_(True)
@@ -442,6 +500,7 @@ class Population:
             warp=f32(warp),
             loss=c.loss,
             metrics=self.latest_metrics(k),
+            x_fake_avg=None if x_avg is None else f32(x_avg[0]),
         )
 
 
@@ -499,15 +558,19 @@ class GANRun:
     def advance(self, n: int) -> int:
         return self.population.advance(n)
 
-    def advance_for(self, seconds: float, max_steps: int) -> int:
-        """Train for about `seconds` (whole steps, at most max_steps); returns steps taken.
-        Stops at divergence. Used by the live page to keep each redraw's chunk bounded."""
-        start, done = time.perf_counter(), 0
-        while done < max_steps and not self.diverged:
-            done += self.population.advance(min(BLOCK, max_steps - done))
-            if time.perf_counter() - start >= seconds:
-                break
-        return done
+    def advance_for(
+        self, seconds: float, max_steps: int, *, stop: Callable[[], bool] | None = None
+    ) -> int:
+        """Train until `seconds` have passed, `max_steps` steps were taken, `stop()` is true or
+        the run diverged; returns the steps taken. The live page's chunks: the clock and `stop`
+        are read after every step on the CPU, so a chunk overruns by at most one step and a
+        Pause is answered within one step."""
+        deadline = time.perf_counter() + seconds
+
+        def until() -> bool:
+            return time.perf_counter() >= deadline or (stop is not None and stop())
+
+        return self.population.advance(max_steps, until=until)
 
     def update(self, **changes) -> None:
         """Apply loss / r1_gamma / learning-rate / beta changes to the running game."""
@@ -553,4 +616,5 @@ def train(config: TrainConfig, steps: int, *, eval_every: int = 100, progress=No
         metrics=run.metrics(),
         verdict=run.verdict(),
         samples=run.population.eval_samples()[0],
+        threads=TRAIN_THREADS,
     )

@@ -22,14 +22,15 @@ def test_train_json_prints_one_object_with_the_documented_keys(tmp_path):
              *TINY)
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
-    assert set(out) == {"config", "steps", "seconds", "device", "metrics", "verdict"}
+    assert set(out) == {"config", "steps", "seconds", "device", "threads", "metrics", "verdict"}
+    assert out["threads"] == 1
     assert out["config"]["loss"] == "minimax" and out["config"]["seed"] == 3
     assert out["steps"] == 120 and out["device"] == "cpu"
     assert {"modes_captured", "n_modes", "high_quality", "reverse_kl", "js_grid",
             "sliced_w"} <= set(out["metrics"])
     assert 0 <= out["metrics"]["high_quality"] <= 1
-    assert out["verdict"]["label"] in {"converged", "mode_collapse", "oscillating", "diverged",
-                                       "training"}
+    assert out["verdict"]["label"] in {"converged", "mode_collapse", "oscillating", "stalled",
+                                       "diverged", "training"}
     rows = list(csv.reader(samples.open()))
     assert rows[0] == ["x", "y"] and len(rows) == 2501
     hist = list(csv.DictReader(history.open()))

@@ -3,7 +3,7 @@ import math
 import numpy as np
 
 from playground import metrics
-from playground.data import grid_centers, ring_centers
+from playground.data import ring_centers
 from playground.records import EVAL_FIELDS
 
 RING = ring_centers(8, 2.0)
@@ -56,40 +56,138 @@ def test_sliced_wasserstein_is_zero_for_equal_sets_and_measures_a_shift():
     assert 0.5 < shifted < 1.0  # mean |cos| over directions = 2 / pi
 
 
-def _evals(captured, hq, steps=None):
-    n = len(captured)
-    steps = steps or [100 * (i + 1) for i in range(n)]
-    d = dict(zip(EVAL_FIELDS, [np.array(steps, float), np.array(captured, float),
-                               np.array(hq, float), *[np.zeros(n)] * 3]))
-    return d
+def _history(counts, hq=0.9, *, distance=0.01, movement=0.05, grad=0.1, every=100):
+    """Evaluation columns for constructed per-mode HQ counts (evaluations, n_modes)."""
+    counts = np.asarray(counts, float)
+    n = len(counts)
+    col = lambda v: np.broadcast_to(np.asarray(v, float), (n,)).copy()  # noqa: E731
+    evals = {
+        "step": every * np.arange(1, n + 1, dtype=float),
+        "modes_captured": (counts > 0).sum(1).astype(float),
+        "high_quality": col(hq),
+        "reverse_kl": np.zeros(n),
+        "js_grid": np.zeros(n),
+        "sliced_w": np.zeros(n),
+        "modes_covered": np.zeros(n),
+        "fake_distance": col(distance),
+        "movement": col(movement),
+        "grad_g_median": col(grad),
+    }
+    assert set(evals) == set(EVAL_FIELDS)
+    return evals, counts
 
 
-def test_verdict_labels():
-    full = np.ones((5, 8))
-    v = metrics.verdict(_evals([8] * 5, [0.9] * 5), full, 8, None)
-    assert v.label == "converged"
-    one = np.zeros((5, 8))
-    one[:, 2] = 100
-    v = metrics.verdict(_evals([1] * 5, [0.9] * 5), one, 8, None)
-    assert v.label == "mode_collapse" and "1/8" in v.reason
-    hop = np.zeros((5, 8))
-    hop[np.arange(5), [0, 3, 5, 1, 6]] = 100
-    v = metrics.verdict(_evals([1] * 5, [0.9] * 5), hop, 8, None)
-    assert v.label == "oscillating"
-    v = metrics.verdict(_evals([2, 4, 6, 7, 8], [0.5] * 5), full, 8, None)
-    assert v.label == "training"
-    v = metrics.verdict(_evals([8] * 5, [0.9] * 5), full, 8, 1234)
-    assert v.label == "diverged" and "1234" in v.reason
+def _verdict(counts, hq=0.9, diverged_at=None, **kw):
+    evals, counts = _history(counts, hq, **kw)
+    return metrics.verdict(evals, counts, counts.shape[1], diverged_at)
 
 
-def test_grid_mixture_partial_plateau_is_collapse():
-    c = grid_centers(5, 2.0)
-    counts = np.zeros((5, 25))
-    counts[:, :16] = 10
-    v = metrics.verdict(_evals([16] * 5, [0.8] * 5), counts, len(c), None)
+def test_every_mode_with_a_fair_share_and_sharp_samples_is_converged():
+    v = _verdict(np.full((6, 8), 280))
+    assert v.label == "converged" and v.since == 100 and "8/8 modes captured" in v.reason
+
+
+def test_one_dominant_mode_with_stragglers_is_mode_collapse_not_converged():
+    counts = np.ones((7, 8))
+    counts[:, 0] = 2493  # the published metric says 8/8 captured, reverse KL ~ log 8
+    v = _verdict(counts, hq=1.0)
     assert v.label == "mode_collapse"
+    assert "8/8 modes captured, 1 with a fair share" in v.reason
 
 
-def test_verdict_does_not_call_a_generator_that_reached_no_mode_collapsed():
-    v = metrics.verdict(_evals([0] * 5, [0.0] * 5), np.zeros((5, 8)), 8, None)
-    assert v.label == "training" and "no sample near any mode" in v.reason
+def test_uniform_noise_on_the_circle_plus_exact_points_is_not_converged():
+    rng = np.random.default_rng(0)
+    angle = rng.uniform(0, 2 * np.pi, 2492)
+    samples = np.concatenate([2 * np.stack([np.cos(angle), np.sin(angle)], 1), RING])
+    m = metrics.mode_metrics(samples, RING, STD)
+    assert m["modes_captured"] == 8 and m["high_quality"] < 0.2  # 8/8 by the published rule
+    counts = np.repeat(metrics.mode_counts(samples, RING, STD)[None], 6, 0)
+    assert _verdict(counts, hq=m["high_quality"]).label == "training"
+
+
+def test_modes_visited_in_turn_are_oscillating():
+    counts = np.zeros((8, 8))
+    counts[np.arange(8), [0, 3, 5, 1, 6, 2, 4, 7]] = 300
+    counts[np.arange(8), [1, 4, 6, 2, 7, 3, 5, 0]] = 300
+    v = _verdict(counts)
+    assert v.label == "oscillating" and "move between modes" in v.reason
+
+
+def test_a_partial_plateau_on_the_grid_is_mode_collapse():
+    counts = np.zeros((8, 25))
+    counts[:, :20] = 100
+    v = _verdict(counts, hq=0.8)
+    assert v.label == "mode_collapse" and "20/25" in v.reason
+
+
+def test_growing_coverage_is_training():
+    counts = np.zeros((8, 8))
+    for i in range(8):
+        counts[i, : i + 1] = 300
+    assert _verdict(counts).label == "training"
+
+
+def test_fakes_far_still_and_without_gradient_are_stalled():
+    # the "Minimax stalls" signature: no sample near a mode, fakes at the ring's centre
+    v = _verdict(np.zeros((6, 8)), hq=0.0, distance=0.95, movement=2e-4, grad=2e-4)
+    assert v.label == "stalled" and "gradient has vanished" in v.reason
+    assert "0/8 modes" in v.reason and "collapse" not in v.reason
+
+
+def test_far_fakes_that_still_move_are_not_stalled():
+    v = _verdict(np.zeros((6, 8)), hq=0.0, distance=0.95, movement=0.2, grad=2e-4)
+    assert v.label == "training" and "no mode holds a fair share" in v.reason
+    v = _verdict(np.zeros((6, 8)), hq=0.0, distance=0.95, movement=2e-4, grad=0.05)
+    assert v.label == "training"
+
+
+def test_data_without_modes_is_judged_by_grid_js_and_by_movement():
+    evals, _ = _history(np.zeros((6, 0)))
+    assert metrics.verdict(evals, np.empty((6, 0)), 0, None).label == "converged"
+    evals["js_grid"][:] = 0.4
+    assert metrics.verdict(evals, np.empty((6, 0)), 0, None).label == "training"
+    evals, _ = _history(np.zeros((6, 0)), distance=0.8, movement=1e-4, grad=1e-5)
+    evals["js_grid"][:] = 0.6
+    assert metrics.verdict(evals, np.empty((6, 0)), 0, None).label == "stalled"
+
+
+def test_diverged_is_immediate_and_names_the_step():
+    v = _verdict(np.full((6, 8), 280), diverged_at=1234)
+    assert v.label == "diverged" and "1234" in v.reason and v.since == 1234
+
+
+def test_too_few_evaluations_are_training():
+    assert _verdict(np.full((2, 8), 280)).label == "training"
+
+
+def test_a_label_changes_only_after_it_holds_for_several_evaluations():
+    full, seven = np.full(8, 280.0), np.r_[np.full(7, 280.0), 0]
+    counts = np.array([full] * 4 + [seven] + [full] * 3)  # one evaluation drops a mode
+    labels, _ = metrics.trace(*_history(counts), 8)
+    assert labels == ["training"] * 2 + ["converged"] * 6
+    v = _verdict(counts[:5])
+    assert v.label == "converged" and "latest evaluation alone reads" in v.reason
+    assert "7/8 modes captured" in v.reason  # the numbers are today's; the reason says why
+
+
+def test_a_run_near_the_thresholds_does_not_flip_at_every_evaluation():
+    hq = np.where(np.arange(40) % 2 == 0, 0.49, 0.51)  # HQ straddles the 50% bar
+    evals, counts = _history(np.full((40, 8), 280), hq)
+    raw = metrics.raw_labels(evals, counts, 8)
+    labels, _ = metrics.trace(evals, counts, 8)
+    flips = lambda xs: sum(a != b for a, b in zip(xs, xs[1:]))  # noqa: E731
+    assert flips(raw) == 39 and flips(labels) == 0
+
+
+def test_fake_distance_and_movement_are_in_units_of_the_spread():
+    real = _perfect()
+    assert metrics.fake_distance(real, real) < 0.02
+    assert 0.9 < metrics.fake_distance(np.zeros((100, 2)), real) < 1.1  # ring centre: 1 spread
+    moved = metrics.movement(real + [0.2, 0.0], real, real)
+    assert abs(moved - 0.1) < 1e-3  # 0.2 over a spread of 2
+
+
+def test_modes_covered_needs_a_fair_share():
+    assert metrics.modes_covered(np.array([2493, 1, 1, 1, 1, 1, 1, 1])) == 1
+    assert metrics.modes_covered(np.array([100] * 7 + [30])) == 8  # 30 >= 1/4 of 730 / 8
+    assert metrics.modes_covered(np.zeros(8)) == 0

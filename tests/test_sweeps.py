@@ -110,13 +110,17 @@ def test_steps_to_convergence_is_where_the_verdict_starts_to_hold():
     captured = np.array([3, 8, 5, 8, 8, 8, 8, 8])
     evals = {"step": np.arange(1, 9) * 100.0, "modes_captured": captured.astype(float),
              "high_quality": np.full(8, 0.9), "reverse_kl": np.zeros(8),
-             "js_grid": np.zeros(8), "sliced_w": np.zeros(8)}
+             "js_grid": np.zeros(8), "sliced_w": np.zeros(8), "modes_covered": captured * 1.0,
+             "fake_distance": np.zeros(8), "movement": np.full(8, 0.05),
+             "grad_g_median": np.full(8, 0.1)}
     counts = np.where(np.arange(8)[None, :] < captured[:, None], 100, 0)
-    # 8/8 from step 400 on; the verdict's window (the last 4 evaluations) holds only 8/8
-    # results from step 700 on, so the verdict says 'converged' from 700 to the end
-    assert steps_to_convergence(evals, counts, 8, None) == 700
+    # 8/8 at step 200 (one evaluation: not enough) and from step 400 on; the verdict needs
+    # 3 evaluations in a row, so it says 'converged' from step 600, for the run since 400
+    assert steps_to_convergence(evals, counts, 8, None) == 400
     assert steps_to_convergence(evals, counts, 8, diverged_at=300) is None
-    evals["modes_captured"][-1] = 7
+    counts[-1, 7] = 0  # one evaluation without mode 8 does not end the verdict ...
+    assert steps_to_convergence(evals, counts, 8, None) == 400
+    counts[-3:, 7] = 0  # ... three in a row do
     assert steps_to_convergence(evals, counts, 8, None) is None
 
 

@@ -8,7 +8,7 @@ import torch.nn.functional as F
 
 from playground import GANRun, Population, TrainConfig, train
 from playground.models import init_layers, mlp_sizes
-from playground.training import _D_INIT, _G_INIT, BLOCK, _stream
+from playground.training import _D_INIT, _G_INIT, BLOCK, TRAIN_THREADS, _stream
 
 
 def _weights(pop):
@@ -230,3 +230,72 @@ def test_cuda_population_matches_cpu_within_tolerance(tiny):
     gpu = Population([tiny.replace(device="cuda")], eval_every=0, graph=False)
     # different devices draw different random numbers, so compare one step from equal inputs
     assert torch.allclose(cpu.G(cpu.z_probe), gpu.G(gpu.z_probe).cpu(), atol=1e-5)
+
+
+def test_history_is_bitwise_the_same_whatever_threads_the_caller_set(tiny):
+    before = torch.get_num_threads()
+    try:
+        runs = []
+        for threads in (2, 1):
+            torch.set_num_threads(threads)
+            runs.append(train(tiny, 120, eval_every=40))
+            assert torch.get_num_threads() == TRAIN_THREADS  # the engine set its own
+        a, b = runs
+        for name in a.history.steps:
+            np.testing.assert_array_equal(a.history.steps[name], b.history.steps[name])
+        np.testing.assert_array_equal(a.samples, b.samples)
+        assert a.threads == b.threads == TRAIN_THREADS
+    finally:
+        torch.set_num_threads(before)
+
+
+def test_a_member_is_bitwise_the_same_in_any_population_of_two_or_more(tiny):
+    # K = 1 uses another matmul kernel (see training's docstring): equal to rounding only
+    small = Population([tiny, tiny.replace(seed=5)])
+    large = Population([tiny.replace(seed=9, loss="minimax"), tiny.replace(seed=3, r1_gamma=1.0),
+                        tiny])
+    small.advance(60)
+    large.advance(60)
+    np.testing.assert_array_equal(small.histories[0].steps["g_loss"],
+                                  large.histories[2].steps["g_loss"])
+
+
+def test_g_ema_averages_g_after_every_step_and_does_not_touch_training(tiny):
+    beta = 0.9
+    pop = Population([tiny, tiny.replace(g_ema=beta)], eval_every=0)
+    expected = [p[1].detach().clone() for p in pop.G.params]
+    for _ in range(5):
+        pop.step()
+        expected = [beta * e + (1 - beta) * p[1].detach() for e, p in zip(expected, pop.G.params)]
+    for avg, want, p in zip(pop.G_avg.params, expected, pop.G.params):
+        torch.testing.assert_close(avg[1], want)
+        assert torch.equal(avg[0], p[0].detach())  # g_ema = 0: the average is G itself
+    assert not torch.equal(pop.G_avg.params[0][1], pop.G.params[0][1].detach())
+    # members 0 and 1 share the seed: the average does not feed back into training
+    pop._flush()
+    np.testing.assert_array_equal(pop.histories[0].steps["g_loss"],
+                                  pop.histories[1].steps["g_loss"])
+
+
+def test_g_ema_is_what_metrics_and_the_snapshot_see(tiny):
+    run = GANRun(tiny.replace(g_ema=0.99))
+    run.advance(30)
+    samples = run.population.eval_samples()[0]
+    with torch.no_grad():
+        raw = run.population.G(run.population.z_eval).numpy()[0]
+        avg = run.population.G_avg(run.population.z_eval).numpy()[0]
+    np.testing.assert_array_equal(samples, avg)
+    assert not np.allclose(samples, raw)
+    snap = run.snapshot()
+    assert snap.x_fake_avg is not None and not np.allclose(snap.x_fake_avg, snap.x_fake)
+    assert GANRun(tiny).snapshot().x_fake_avg is None
+
+
+def test_turning_g_ema_on_mid_run_starts_the_average_from_g(tiny):
+    run = GANRun(tiny)
+    run.advance(10)
+    run.update(g_ema=0.999)
+    pop = run.population
+    assert all(torch.equal(a, p.detach()) for a, p in zip(pop.G_avg.params, pop.G.params))
+    run.advance(3)
+    assert not torch.equal(pop.G_avg.params[0], pop.G.params[0].detach())

@@ -65,8 +65,10 @@ def summary(result: RunResult) -> dict:
         "steps": result.steps,
         "seconds": round(result.seconds, 3),
         "device": result.device,
+        "threads": result.threads,
         "metrics": json_safe(result.metrics),
-        "verdict": {"label": result.verdict.label, "reason": result.verdict.reason},
+        "verdict": {"label": result.verdict.label, "reason": result.verdict.reason,
+                    "since": result.verdict.since},
     }
 
 

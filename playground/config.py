@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import numbers
 from dataclasses import dataclass, fields
 
 DATASETS = ("ring8", "grid25", "spiral", "moons", "circles", "custom")
@@ -129,33 +130,55 @@ def field_names() -> tuple[str, ...]:
 def _choice(cfg: TrainConfig, name: str, allowed: tuple[str, ...]) -> None:
     value = getattr(cfg, name)
     if value not in allowed:
-        raise ValueError(f"{name}: {value!r} is not one of {', '.join(allowed)}")
+        raise ValueError(f"{name}: {value!r:.60} is not one of {', '.join(allowed)}")
 
 
 def _integer(cfg: TrainConfig, name: str, lo: int, hi: int) -> None:
     value = getattr(cfg, name)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r}")
+        raise ValueError(f"{name}: expected an integer in [{lo}, {hi}], got {value!r:.60}")
     if not lo <= value <= hi:
-        raise ValueError(f"{name}: {value} is outside [{lo}, {hi}]")
+        raise ValueError(f"{name}: {value!r:.60} is outside [{lo}, {hi}]")
 
 
 def _real(cfg: TrainConfig, name: str, lo: float, hi: float) -> None:
     value = getattr(cfg, name)
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{name}: expected a number in [{lo:g}, {hi:g}], got {value!r}")
-    if not math.isfinite(value) or not lo <= value <= hi:
-        raise ValueError(f"{name}: {value!r} is outside [{lo:g}, {hi:g}]")
+        raise ValueError(f"{name}: expected a number in [{lo:g}, {hi:g}], got {value!r:.60}")
+    # bounds first: an int such as 10**400 compares fine but overflows math.isfinite
+    if not lo <= value <= hi or not math.isfinite(value):
+        raise ValueError(f"{name}: {value!r:.60} is outside [{lo:g}, {hi:g}]")
 
 
 def _points(cfg: TrainConfig) -> None:
     pts = cfg.custom_points
-    if pts is None or len(pts) < 2:
+    try:
+        n = len(pts)
+    except TypeError:
+        raise ValueError(
+            "custom_points: dataset='custom' needs at least 2 points (x, y)"
+            if pts is None else f"custom_points: expected a sequence of (x, y), got {pts!r:.60}"
+        ) from None
+    if n < 2:
         raise ValueError("custom_points: dataset='custom' needs at least 2 points (x, y)")
-    if len(pts) > MAX_CUSTOM_POINTS:
-        raise ValueError(f"custom_points: {len(pts)} points, at most {MAX_CUSTOM_POINTS}")
+    if n > MAX_CUSTOM_POINTS:
+        raise ValueError(f"custom_points: {n} points, at most {MAX_CUSTOM_POINTS}")
+    points = []
     for i, p in enumerate(pts):
-        if len(p) != 2 or not all(isinstance(v, (int, float)) and math.isfinite(v) for v in p):
-            raise ValueError(f"custom_points: point {i} is {p!r}, expected two finite numbers")
+        if not _is_point(p):
+            raise ValueError(f"custom_points: point {i} is {p!r:.60}, expected two finite numbers")
         if max(abs(p[0]), abs(p[1])) > 1000:
             raise ValueError(f"custom_points: point {i} is {p!r}, coordinates must be within ±1000")
+        points.append((float(p[0]), float(p[1])))
+    # a tuple of float pairs whatever was given (lists, numpy arrays): the config stays hashable
+    object.__setattr__(cfg, "custom_points", tuple(points))
+
+
+def _is_point(p: object) -> bool:
+    """Two real numbers (numpy scalars included, bools not), finite as floats."""
+    try:
+        x, y = p
+        return all(isinstance(v, numbers.Real) and not isinstance(v, bool)
+                   and math.isfinite(float(v)) for v in (x, y))
+    except (TypeError, ValueError, OverflowError):
+        return False

@@ -34,8 +34,8 @@ import numpy as np
 import torch
 
 from . import losses, metrics
-from .config import TrainConfig
 from .budget import BLOCK, block_length
+from .config import TrainConfig
 from .data import make_dataset
 from .models import PopulationMLP, mlp_sizes
 from .records import EVAL_FIELDS, STEP_FIELDS, History, RunResult, Snapshot

@@ -3,12 +3,14 @@
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import ROOT
 
 ENGINE = [
     "playground", "playground.config", "playground.data", "playground.models",
     "playground.losses", "playground.training", "playground.records", "playground.metrics",
-    "playground.presets", "playground.bench", "playground.__main__",
+    "playground.presets", "playground.bench", "playground.budget", "playground.__main__",
 ]
 
 
@@ -38,3 +40,43 @@ def test_no_engine_module_mentions_streamlit_or_plotly_imports():
         text = path.read_text()
         assert "import streamlit" not in text and "from streamlit" not in text, rel
         assert "import plotly" not in text and "from plotly" not in text, rel
+
+
+def test_api_rejects_bad_step_counts_and_evaluation_intervals_with_value_errors():
+    from playground import TrainConfig, train
+
+    for steps in ("5", -1, 2.0, True):
+        with pytest.raises(ValueError, match="^steps:"):
+            train(TrainConfig(), steps)
+    for every in ("a", -1, 1.5, None):
+        with pytest.raises(ValueError, match="^eval_every:"):
+            train(TrainConfig(), 1, eval_every=every)
+
+
+def test_custom_points_given_as_lists_or_arrays_train_and_stay_hashable():
+    import numpy as np
+
+    from playground import TrainConfig, train
+
+    for points in ([(0, 0), (1, 1)], [[0, 0], [1, 1]], np.array([[0, 0], [1, 1]], np.float32)):
+        cfg = TrainConfig(dataset="custom", custom_points=points, batch_size=8, hidden=8)
+        assert cfg.custom_points == ((0.0, 0.0), (1.0, 1.0))
+        assert hash(cfg) == hash(cfg.replace())
+        assert train(cfg, 2, eval_every=0).steps == 2
+
+
+def test_a_config_with_a_large_block_of_randomness_draws_shorter_blocks():
+    from playground.budget import BLOCK, MAX_BLOCK_FLOATS, block_length, randomness_per_step
+    from playground.config import TrainConfig
+    from playground.training import GANRun
+
+    cfg = TrainConfig(batch_size=2048, d_steps=20, latent_dim=64, hidden=8, depth=1,
+                      device="cpu")
+    n = block_length(cfg)
+    assert n < BLOCK
+    run = GANRun(cfg, eval_every=0)
+    assert run.population._x_block.shape[0] == n
+    assert run.population._zd_block.numel() <= MAX_BLOCK_FLOATS
+    assert n * randomness_per_step(cfg) <= MAX_BLOCK_FLOATS
+    run.advance(n + 2)  # crosses a refill
+    assert run.step_count == n + 2 and len(run.history.steps["step"]) == n + 2

@@ -57,3 +57,23 @@ def test_mode_std_defaults_per_dataset():
     assert TrainConfig(dataset="grid25").std == 0.05
     assert TrainConfig(dataset="grid25", mode_std=0.1).std == 0.1
     assert TrainConfig(dataset="spiral").std is None
+
+
+@pytest.mark.parametrize("field", ["ring_radius", "lr_g", "noise", "r1_gamma", "batch_size"])
+def test_huge_integers_are_out_of_range_not_an_overflow(field):
+    with pytest.raises(ValueError, match=f"^{field}: .* is outside"):
+        TrainConfig(**{field: 10**400})
+
+
+def test_messages_quote_long_values_briefly():
+    with pytest.raises(ValueError) as e:
+        TrainConfig(activation="x" * 100_000)
+    assert len(str(e.value)) < 200
+
+
+@pytest.mark.parametrize("points", [
+    5, [(0, 0)], [(0, 0, 1), (1, 1)], ["ab", "cd"], [(0, 10**400), (1, 1)], [(True, 0), (1, 1)],
+])
+def test_malformed_custom_points_are_value_errors(points):
+    with pytest.raises(ValueError, match="^custom_points:"):
+        TrainConfig(dataset="custom", custom_points=points)

@@ -5,6 +5,7 @@ import sys
 
 import pytest
 
+from playground.__main__ import main
 from tests.conftest import ROOT
 
 TINY = ["--hidden", "16", "--depth", "2", "--batch-size", "32", "--device", "cpu"]
@@ -63,6 +64,35 @@ def test_bad_arguments_exit_2_with_one_line_and_no_traceback(args, message):
     assert message in p.stderr
     assert "Traceback" not in p.stderr
     assert p.stdout == ""
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["bench", "--batch-size", "4"], "--batch-size: 4 is outside [8, 8192]"),
+        (["bench", "--populations", "100000"], "--populations must be in [1, 1024]"),
+        (["train", "--dataset", "custom", "--points", "/dev/zero"], "the limit"),
+        (["sweep", "--seeds", ""], "--seeds: '' is not an integer"),
+        (["sweep", "--seed", ",".join(map(str, range(1025)))], "--seed: at most 1024 seeds"),
+    ],
+)
+def test_hostile_arguments_exit_2_with_one_line(args, message, capsys):
+    # in-process (the CLI's own main): a traceback would fail the test as an exception
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_output_paths_are_checked_before_training(tmp_path, capsys):
+    missing = tmp_path / "no such folder" / "s.csv"
+    for args, flag in [(["train", "--samples", str(missing)], "--samples"),
+                       (["train", "--history", str(tmp_path)], "--history"),
+                       (["sweep", "--seeds", "1", "--histories", str(missing)], "--histories")]:
+        assert main([*args, "--steps", "5", *TINY]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith(f"python -m playground {args[0]}: error: {flag}: ")
+        assert len(err.splitlines()) == 1  # no progress bar: nothing was trained
+    assert list(tmp_path.iterdir()) == []  # and nothing was left behind
 
 
 def test_custom_points_file(tmp_path):

@@ -5,7 +5,9 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import UsageError, parse_count
+from .common import UsageError, parse_count, usage_error
+
+MAX_POPULATION = 1024  # members of one benchmarked population (memory grows with K)
 
 
 def register(subparsers) -> None:
@@ -29,6 +31,7 @@ def run(args) -> int:
     import torch
 
     from ..bench import BenchSettings, format_table, run_benchmark
+    from ..config import TrainConfig
     from ..training import resolve_device
 
     if args.device not in ("auto", "cpu", "cuda"):
@@ -43,10 +46,15 @@ def run(args) -> int:
         seconds = float(args.seconds)
     except ValueError:
         raise UsageError("--populations takes integers, --seconds a number") from None
-    if not pops or min(pops) < 1 or not 0 < seconds <= 60:
-        raise UsageError("--populations must be >= 1 and --seconds in (0, 60]")
+    if not pops or min(pops) < 1 or max(pops) > MAX_POPULATION or not 0 < seconds <= 60:
+        raise UsageError(f"--populations must be in [1, {MAX_POPULATION}] and --seconds in (0, 60]")
+    batch_size = parse_count("--batch-size", args.batch_size, 1)
+    try:
+        TrainConfig(batch_size=batch_size)  # the engine's bounds, named as the flag
+    except ValueError as e:
+        raise usage_error(e) from None
     settings = BenchSettings(
-        batch_size=parse_count("--batch-size", args.batch_size, 1),
+        batch_size=batch_size,
         seconds=seconds,
         rounds=parse_count("--rounds", args.rounds, 1),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import os
 import sys
 
 from ..config import TrainConfig
@@ -70,16 +71,26 @@ def config_values(args: argparse.Namespace) -> dict[str, list]:
         if not out[f.name]:
             raise UsageError(f"{_flag(f.name)}: no value given")
     if args.points is not None:
-        from ..data import parse_points
-
-        try:
-            with open(args.points) as fh:
-                out["custom_points"] = [parse_points(fh.read())]
-        except OSError as e:
-            raise UsageError(f"--points: cannot read {args.points}: {e.strerror}") from None
-        except ValueError as e:
-            raise UsageError(f"--points {args.points}: {e}") from None
+        out["custom_points"] = [read_points_file(args.points)]
     return out
+
+
+def read_points_file(path: str) -> tuple[tuple[float, float], ...]:
+    """The points of a CSV file, read no further than the size limit (a device such as
+    /dev/zero never ends)."""
+    from ..data import MAX_POINTS_BYTES, read_points
+
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_POINTS_BYTES + 1)
+    except OSError as e:
+        raise UsageError(f"--points: cannot read {path}: {e.strerror}") from None
+    if len(data) > MAX_POINTS_BYTES:
+        raise UsageError(f"--points {path}: larger than {MAX_POINTS_BYTES:,} bytes, the limit")
+    try:
+        return read_points(data)
+    except ValueError as e:
+        raise UsageError(f"--points {path}: {e}") from None
 
 
 def usage_error(e: ValueError) -> UsageError:
@@ -120,6 +131,24 @@ def progress_bar(done: int, total: int) -> None:
     filled = width * done // max(total, 1)
     bar = "#" * filled + "." * (width - filled)
     print(f"\r[{bar}] {done}/{total} steps", end="", file=sys.stderr)
+
+
+def check_writable(flag: str, path: str | None) -> None:
+    """Fail before training rather than after it: `path` (if given) must be a file that can be
+    created or overwritten. Opened for appending and closed (removed again if it was new), which
+    asks the file system itself rather than guessing from permission bits."""
+    if path is None:
+        return
+    if os.path.isdir(path):
+        raise UsageError(f"{flag}: {path} is a folder")
+    existed = os.path.exists(path)
+    try:
+        with open(path, "a"):
+            pass
+    except OSError as e:
+        raise UsageError(f"{flag}: cannot write {path}: {e.strerror}") from None
+    if not existed:
+        os.remove(path)
 
 
 def write_text(path: str, text: str) -> None:

@@ -11,6 +11,7 @@ from ..records import json_safe
 from .common import (
     UsageError,
     add_config_arguments,
+    check_writable,
     config_values,
     make_config,
     parse_count,
@@ -50,11 +51,15 @@ def run(args) -> int:
         raise UsageError("--seeds: give either --seeds N or --seed S[,S...], not both")
     if "seed" in values:
         seeds = values.pop("seed")
+        if len(seeds) > MAX_SEEDS:
+            raise UsageError(f"--seed: at most {MAX_SEEDS} seeds, got {len(seeds)}")
     else:
-        n = parse_count("--seeds", args.seeds or "4", 1)
+        n = parse_count("--seeds", "4" if args.seeds is None else args.seeds, 1)
         if n > MAX_SEEDS:
             raise UsageError(f"--seeds: at most {MAX_SEEDS}, got {n}")
         seeds = list(range(n))
+    check_writable("--csv", args.csv)
+    check_writable("--histories", args.histories)
     first = {k: v[0] for k, v in values.items()}
     base = make_config(first)
     axes = {k: v for k, v in values.items() if len(v) > 1}

@@ -10,6 +10,7 @@ import sys
 from ..records import RunResult, json_safe
 from .common import (
     add_config_arguments,
+    check_writable,
     config_values,
     make_config,
     parse_count,
@@ -40,6 +41,8 @@ def run(args) -> int:
     eval_every = parse_count("--eval-every", args.eval_every, 1)
     values = {k: v[0] for k, v in config_values(args).items()}
     config = make_config(values)
+    check_writable("--samples", args.samples)
+    check_writable("--history", args.history)
     try:
         progress = None if args.json else progress_bar
         result = train(config, steps, eval_every=eval_every, progress=progress)

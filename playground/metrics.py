@@ -135,6 +135,7 @@ def evaluate(samples: np.ndarray, reference: np.ndarray, bounds, centers, std) -
 HOLD = 3  # evaluations in a row a new label must hold before the verdict changes
 WINDOW = 4  # evaluations a plateau or an oscillation is judged over
 HQ_CONVERGED = 0.5  # fraction of samples within 3 std of a mode
+HQ_JUDGED = 0.25  # below it most samples lie between modes: too blurry to call the mode pattern
 JS_CONVERGED = 0.1  # grid JS (nats) below which data without modes counts as matched
 FAR = 0.25  # fakes are far from the data: median nearest-real distance > FAR spreads
 STILL = 0.01  # fakes are not moving: < STILL spreads per 100 steps
@@ -169,7 +170,7 @@ def raw_labels(evals: dict, mode_counts: np.ndarray, n_modes: int) -> list[str]:
             out.append("converged" if evals["js_grid"][i] < JS_CONVERGED else "training")
         elif covered[i].all() and evals["high_quality"][i] >= HQ_CONVERGED:
             out.append("converged")
-        elif i + 1 < WINDOW or not covered[i].any():
+        elif i + 1 < WINDOW or evals["high_quality"][i] < HQ_JUDGED:
             out.append("training")
         else:
             sets = covered[i + 1 - WINDOW : i + 1]
@@ -260,6 +261,9 @@ def _why(label, evals, mode_counts, n_modes, i, since, holds) -> str:
         covered = int(_covered_sets(mode_counts)[i].sum())
         if not covered:
             return "no mode holds a fair share of the samples yet"
+        if evals["high_quality"][i] < HQ_JUDGED:
+            return (f"fewer than {HQ_JUDGED:.0%} of samples are near a mode: too early to say "
+                    "which modes it keeps")
         if covered == n_modes:
             return f"every mode is covered but fewer than {HQ_CONVERGED:.0%} of samples are sharp"
         return "coverage is still changing"

@@ -1,5 +1,8 @@
-"""Named settings that show one phenomenon each, for most seeds (DESIGN.md §5b has the
-measurements they rest on). The Playground applies one from `?preset=<name>` in its URL."""
+"""Named settings that show one phenomenon each. Every preset declares the verdict it shows
+(`expected`, a metrics.LABELS entry) and is re-measured over 8 seeds by
+`python -m playground presets --check --seeds 8` (README, "Presets"). Each uses the cheapest
+settings still showing its phenomenon, so it shows within seconds on a 2-core CPU. The
+Playground applies one from `?preset=<name>` in its URL."""
 
 from __future__ import annotations
 
@@ -13,7 +16,10 @@ class Preset:
     title: str
     summary: str  # what the user should see, in one sentence
     config: TrainConfig
-    steps: int  # how long to train to see it
+    steps: int  # the most steps the phenomenon needs (the check trains at most this many)
+    expected: str  # the verdict label the preset reaches for most seeds
+    look_for: str  # 2-4 sentences a student reads while it plays
+    eval_every: int = 100  # steps between metric evaluations (the verdict needs 3 in a row)
 
 
 PRESETS: dict[str, Preset] = {
@@ -22,29 +28,52 @@ PRESETS: dict[str, Preset] = {
         "The non-saturating loss with a small R1 penalty covers all 8 modes of the ring "
         "and stays there.",
         TrainConfig(dataset="ring8", loss="nonsaturating", r1_gamma=0.1),
-        6000,
+        3000,
+        "converged",
+        "The purple fakes first spread out, then split into eight clumps, one on each green mode. "
+        "R1 keeps D's slope near the data small, so D cannot push the fakes past a mode and they "
+        "settle. Watch the modes counter reach 8/8 and stay there.",
+        eval_every=50,
     ),
     "minimax_stalls": Preset(
         "Minimax stalls",
         "D wins early (SGD, 5 D steps per G step); the saturating loss gives G almost no gradient, "
         "so the fakes never leave the origin, while the non-saturating loss would move them.",
         TrainConfig(
-            dataset="ring8", loss="minimax", optimizer="sgd", d_steps=5, lr_d=0.1, lr_g=0.01
+            dataset="ring8", loss="minimax", optimizer="sgd", d_steps=5, lr_d=0.1, lr_g=0.01,
+            hidden=64, batch_size=128,
         ),
-        1500,
+        1000,
+        "stalled",
+        "D quickly learns that everything near the centre is fake, and the fakes stay there. The "
+        "arrows (the gradient the minimax loss gives each fake) are almost invisible: where D is "
+        "sure, log(1 - D) is flat. Switch the loss to non-saturating and the same D pushes them "
+        "out towards the ring.",
+        eval_every=50,
     ),
     "grid_collapse": Preset(
         "Unregularised collapses on the grid",
         "Without R1 the generator covers only part of the 5x5 grid; add R1 (gamma = 1) "
         "to cover all 25.",
         TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=0.0),
-        5000,
+        3000,
+        "mode_collapse",
+        "The fakes find some of the 25 modes and then stop spreading: a few modes stay empty, and "
+        "the mode counter stops rising. Without a penalty, D's landscape gets steep around the "
+        "modes G already covers, and G has no reason to leave them. Turn on R1 (gamma 1) to "
+        "compare.",
+        eval_every=100,
     ),
     "grid_r1": Preset(
         "R1 covers the grid",
         "The same grid run with R1 (gamma = 1) captures all 25 modes.",
         TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=1.0),
-        5000,
+        3000,
+        "converged",
+        "With R1, D's landscape stays smooth near the real points, so the fakes are drawn towards "
+        "every mode rather than piling onto a few. Watch the modes counter climb to 25/25; the "
+        "samples are blurrier than without R1, but every mode gets its share.",
+        eval_every=100,
     ),
     # seed 0 is deterministic on CPU and overflows at step 3 (seeds 1, 3 and 4 do too)
     "diverges": Preset(
@@ -53,5 +82,10 @@ PRESETS: dict[str, Preset] = {
         "within a few steps: the losses become NaN and the run stops.",
         TrainConfig(dataset="ring8", loss="minimax", optimizer="sgd", lr_d=10.0, lr_g=10.0),
         100,
+        "diverged",
+        "With a learning rate of 10, every step overshoots: D's logits grow without bound, the "
+        "saturating loss follows them to minus infinity, and within a few steps the numbers "
+        "overflow. The run stops with the verdict diverged; lower the learning rates to recover.",
+        eval_every=10,
     ),
 }

@@ -18,6 +18,7 @@ from .common import (
     progress_bar,
     write_text,
 )
+from .presets import chosen_preset, preset_argument, preset_fields
 
 MAX_SEEDS = 1024
 
@@ -31,12 +32,15 @@ def register(subparsers) -> None:
         "--loss minimax,nonsaturating --r1-gamma 0,0.1 --seeds 4 --steps 2000",
     )
     p.add_argument("--seeds", default=None, help="train seeds 0..N-1 (default 4)")
-    p.add_argument("--steps", default="2000", help="training steps per run (default 2000)")
-    p.add_argument("--eval-every", default="100", help="steps between metric evaluations")
+    p.add_argument("--steps", default=None,
+                   help="training steps per run (default 2000, or the preset's)")
+    p.add_argument("--eval-every", default=None,
+                   help="steps between metric evaluations (default 100, or the preset's)")
     p.add_argument("--json", action="store_true",
                    help="print a JSON list, one record per (variant, seed)")
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
+    preset_argument(p)
     add_config_arguments(p, multi=True)
     p.set_defaults(run=run)
 
@@ -44,8 +48,11 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from .. import sweeps  # torch loads only once the arguments are good
 
-    steps = parse_count("--steps", args.steps, 1)
-    eval_every = parse_count("--eval-every", args.eval_every, 1)
+    preset = chosen_preset(args)
+    steps = parse_count("--steps", args.steps or str(preset.steps if preset else 2000), 1)
+    eval_every = parse_count(
+        "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
+    )
     values = config_values(args)
     if args.seeds is not None and "seed" in values:
         raise UsageError("--seeds: give either --seeds N or --seed S[,S...], not both")
@@ -60,7 +67,7 @@ def run(args) -> int:
         seeds = list(range(n))
     check_writable("--csv", args.csv)
     check_writable("--histories", args.histories)
-    first = {k: v[0] for k, v in values.items()}
+    first = {**preset_fields(preset), **{k: v[0] for k, v in values.items()}}
     base = make_config(first)
     axes = {k: v for k, v in values.items() if len(v) > 1}
     for name, options in axes.items():  # every value on its own, so an error names its flag

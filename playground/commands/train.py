@@ -18,6 +18,7 @@ from .common import (
     usage_error,
     write_text,
 )
+from .presets import chosen_preset, preset_argument, preset_fields
 
 
 def register(subparsers) -> None:
@@ -25,11 +26,14 @@ def register(subparsers) -> None:
         "train", help="train one GAN and report its metrics and verdict",
         description="Train one GAN on 2D data and report its mode metrics and verdict.",
     )
-    p.add_argument("--steps", default="6000", help="training steps (default 6000)")
-    p.add_argument("--eval-every", default="100", help="steps between metric evaluations")
+    p.add_argument("--steps", default=None,
+                   help="training steps (default 6000, or the preset's)")
+    p.add_argument("--eval-every", default=None,
+                   help="steps between metric evaluations (default 100, or the preset's)")
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
     p.add_argument("--history", metavar="CSV", help="write the per-step history")
+    preset_argument(p)
     add_config_arguments(p)
     p.set_defaults(run=run)
 
@@ -37,10 +41,13 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from ..training import train  # torch loads only once the arguments are good
 
-    steps = parse_count("--steps", args.steps)
-    eval_every = parse_count("--eval-every", args.eval_every, 1)
+    preset = chosen_preset(args)
+    steps = parse_count("--steps", args.steps or str(preset.steps if preset else 6000))
+    eval_every = parse_count(
+        "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
+    )
     values = {k: v[0] for k, v in config_values(args).items()}
-    config = make_config(values)
+    config = make_config({**preset_fields(preset), **values})
     check_writable("--samples", args.samples)
     check_writable("--history", args.history)
     try:

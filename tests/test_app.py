@@ -27,11 +27,18 @@ def app(**query: str) -> AppTest:
 
 
 def step_text(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("**Step "))
+    return next(m.value for m in at.markdown if m.value.startswith(("**Step ", "**Replaying ")))
 
 
 def figure(at: AppTest, key: str) -> dict:
-    return json.loads(at.get_by_key(key).proto.spec)
+    """The plotly figure a live plot (playground.ui.plot) was last given."""
+    data = json.loads(at.get_by_key(key).proto.json)
+    return json.loads(data["figure"])
+
+
+def live_plots(at: AppTest) -> list:
+    return [e for e in at.main if getattr(e.proto, "component_name", "") ==
+            "playground.live_plot"]
 
 
 def array(value) -> np.ndarray:
@@ -57,9 +64,16 @@ def test_renders_at_step_zero():
     at = app()
     assert step_text(at) == "**Step 0**"
     assert any("device: `cpu`" in m.value for m in at.markdown)
-    assert len(at.get("plotly_chart")) == 2
+    assert len(live_plots(at)) == 2
     assert at.session_state[RUN_KEY].step_count == 0
     assert at.query_params == {}  # the default config has no parameters
+
+
+def shown_steps(at: AppTest) -> tuple[int, int]:
+    """(step the landscape shows, step the charts show), as the browser is told them."""
+    landscape, charts = (json.loads(at.get_by_key(k).proto.json)["step"]
+                         for k in ("playground.landscape", "playground.charts"))
+    return landscape, charts
 
 
 def test_step_advances_counter_and_changes_figure():
@@ -67,13 +81,35 @@ def test_step_advances_counter_and_changes_figure():
     before = fake_points(at)
     click(at, "playground.step")
     assert step_text(at) == "**Step 1**"
+    assert shown_steps(at) == (1, 1)
     assert not np.allclose(fake_points(at), before)
     click(at, "playground.step_d")  # D only: the fakes stay where they are
-    assert step_text(at) == "**Step 2**"
+    assert step_text(at) == "**Step 2** (D only: G frozen)"
     after_d = fake_points(at)
+    np.testing.assert_array_equal(after_d, fake_points(at))
     click(at, "playground.step_g")
-    assert step_text(at) == "**Step 3**"
+    assert step_text(at) == "**Step 3** (G only: D frozen)"
+    assert shown_steps(at) == (3, 3)
     assert not np.allclose(fake_points(at), after_d)
+
+
+def test_view_follows_every_step_and_scrubbing_returns_to_live():
+    at = app()
+    for n in range(1, 31):  # past the replay's first recorded frame (step 25)
+        click(at, "playground.step")
+        assert shown_steps(at) == (n, n)
+        assert step_text(at) == f"**Step {n}**"
+    replay = at.select_slider(key="playground.replay_step")
+    assert replay.value == 30
+    replay.set_value(25).run()
+    assert step_text(at) == "**Replaying step 25 of 30**"
+    assert shown_steps(at) == (25, 30)
+    cursor = figure(at, "playground.charts")["layout"]["shapes"]
+    assert {line["x0"] for line in cursor} == {25}
+    click(at, "playground.step")  # Step returns to live
+    assert step_text(at) == "**Step 31**" and shown_steps(at) == (31, 31)
+    assert at.select_slider(key="playground.replay_step").value == 31
+    assert "shapes" not in figure(at, "playground.charts")["layout"]
 
 
 def test_reset_returns_to_step_zero_with_the_same_points():
@@ -111,7 +147,7 @@ def test_every_dataset_loss_and_r1_renders(dataset):
             click(at, "playground.step")
             cfg = at.session_state[RUN_KEY].config
             assert (cfg.dataset, cfg.loss, cfg.r1_gamma > 0) == (dataset, loss, r1)
-            assert len(at.get("plotly_chart")) == 2
+            assert len(live_plots(at)) == 2
 
 
 def test_live_changes_keep_the_run_and_structural_changes_reset():

@@ -16,6 +16,7 @@ from playground.figures.live import (
     MAX_CHART_POINTS,
     arrow_lines,
     charts_figure,
+    landscape_caption,
     landscape_figure,
 )
 from playground.records import EVAL_FIELDS, STEP_FIELDS, Snapshot
@@ -28,7 +29,7 @@ def snapshot(n: int = 512, grid: int = 64, loss: str = "nonsaturating") -> Snaps
     f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
     axis = np.linspace(-3, 3, grid, dtype=np.float32)
     return Snapshot(
-        step=10, x_real=f32(n, 2), x_fake=f32(n, 2), d_fake=f32(n), g_grad=f32(n, 2),
+        step=10, x_real=f32(n, 2), x_fake=0.5 * f32(n, 2), d_fake=f32(n), g_grad=f32(n, 2),
         grid_x=axis, grid_y=axis, d_grid=rng.uniform(size=(grid, grid)).astype(np.float32),
         warp=f32(18, 41, 2), loss=loss,
     )
@@ -88,14 +89,48 @@ def test_arrow_label_states_the_scale_and_loss():
     assert fig.data[0].name == f"−∇x G loss (minimax) × {ARROW_SCALE:.2g}"
 
 
-def test_non_finite_values_become_gaps():
+def test_non_finite_values_are_never_drawn_inside_the_view():
     snap = snapshot()
-    snap.x_fake[0] = np.inf
+    snap.x_fake[0] = np.nan
     snap.d_grid[0, 0] = np.nan
     fig = landscape_figure(snap, BOUNDS, LAYERS)
     fake = next(t for t in fig.data if t.name == "fake G(z)")
-    assert math.isnan(fake.x[0])
-    assert np.isfinite(np.asarray(fake.x[1:])).all()
+    assert len(fake.x) == 511 and np.isfinite(np.asarray(fake.x)).all()
+    assert math.isnan(np.asarray(fig.data[0].z)[0, 0])  # a gap in D's heatmap
+
+
+def test_fakes_outside_the_view_are_pinned_to_its_edge_and_counted():
+    snap = snapshot()
+    snap.x_fake[:3] = [[10.0, 0.0], [-0.5, -7.0], [1e30, 1.0]]
+    fig = landscape_figure(snap, BOUNDS, ["fake"])
+    inside, outside = fig.data
+    assert len(inside.x) == 509
+    assert outside.name == "fake outside the view (3)"
+    edge = np.stack([outside.x, outside.y], 1)
+    np.testing.assert_array_equal(edge, [[3.0, 0.0], [-0.5, -3.0], [3.0, 1.0]])
+    assert "3 fakes lie outside the view" in landscape_caption(snap, BOUNDS, ["fake"])
+    assert "outside" not in landscape_caption(snapshot(), BOUNDS, ["fake"])
+
+
+def test_caption_describes_only_the_layers_shown():
+    caption = landscape_caption(snapshot(), BOUNDS, ["fake", "G gradient"])
+    assert caption.startswith("Step 10.")
+    assert "Arrows" in caption and "Grey lines" not in caption and "D(x)" not in caption
+    assert "Grey lines" in landscape_caption(snapshot(), BOUNDS, ["latent grid"])
+
+
+def test_d_colour_bar_names_both_ends():
+    bar = landscape_figure(snapshot(), BOUNDS, ["D(x) heatmap"]).data[0].colorbar
+    assert list(bar.tickvals) == [0.0, 0.5, 1.0]
+    assert bar.ticktext[0].endswith("fake") and bar.ticktext[-1].endswith("real")
+
+
+def test_charts_name_the_step_axis_and_mark_a_replayed_step():
+    fig = charts_figure(*history(300, 3), n_modes=8)
+    assert fig.layout.xaxis5.title.text == "step" and fig.layout.xaxis6.title.text == "step"
+    assert not fig.layout.shapes
+    marked = charts_figure(*history(300, 3), n_modes=8, cursor=120)
+    assert len(marked.layout.shapes) == 6 and {s.x0 for s in marked.layout.shapes} == {120}
 
 
 def test_charts_subsample_long_histories():

@@ -96,7 +96,7 @@ def landscape_figure(
     bounds: tuple[float, float, float, float],
     layers: tuple[str, ...] | list[str] = DEFAULT_LAYERS,
     *,
-    height: int = 560,
+    height: int = 520,
 ) -> go.Figure:
     """The game at one step: D(x) with its D = 1/2 contour, real and fake points, the
     direction and true relative size of the push the selected G loss gives each fake point,
@@ -113,7 +113,8 @@ def landscape_figure(
             zmin=0.0, zmax=1.0, colorscale=D_COLORSCALE, opacity=0.85,
             contours=dict(start=0.5, end=0.5, size=1, coloring="heatmap"),
             line=dict(color="#333333", width=1.5, dash="dot"),
-            colorbar=dict(title=dict(text="D(x)", side="right"), len=0.6, thickness=12),
+            colorbar=dict(title=dict(text="D(x)", side="right"), len=0.6, thickness=12,
+                          tickvals=[0.0, 0.5, 1.0], ticktext=["0 fake", "½", "1 real"]),
             hovertemplate="x=%{x:.2f} y=%{y:.2f}<br>D(x)=%{z:.3f}<extra></extra>",
             name="D(x), dotted: D = 1/2",
         ))
@@ -129,13 +130,25 @@ def landscape_figure(
         ))
     if "fake" in layers:
         d_prob = 1.0 / (1.0 + np.exp(-np.clip(_f32(snap.d_fake), -60, 60)))
+        fake = _f32(snap.x_fake)
+        outside = _outside(fake, bounds)
         data.append(dict(
-            type="scatter", x=_f32(snap.x_fake[:, 0]), y=_f32(snap.x_fake[:, 1]),
+            type="scatter", x=fake[~outside, 0], y=fake[~outside, 1],
             mode="markers", marker=dict(size=5, color=FAKE_COLOR, line=dict(width=0.5,
                                                                             color="white")),
-            customdata=_f32(d_prob), name="fake G(z)",
+            customdata=_f32(d_prob[~outside]), name="fake G(z)",
             hovertemplate="G(z)=(%{x:.2f}, %{y:.2f})<br>D=%{customdata:.3f}<extra></extra>",
         ))
+        if outside.any():
+            # pinned to the frame's edge, so a fake that leaves the view is still seen
+            edge = np.clip(fake[outside], [x0, y0], [x1, y1]).astype(np.float32)
+            data.append(dict(
+                type="scatter", x=edge[:, 0], y=edge[:, 1], mode="markers",
+                marker=dict(size=7, symbol="triangle-up", color=FAKE_COLOR),
+                customdata=fake[outside], name=f"fake outside the view ({outside.sum()})",
+                hovertemplate="G(z)=(%{customdata[0]:.2f}, %{customdata[1]:.2f})"
+                              "<extra>outside the view</extra>",
+            ))
     if "G gradient" in layers:
         n = min(N_ARROWS, len(snap.x_fake))
         ax, ay, scale = arrow_lines(snap.x_fake[:n], snap.g_grad[:n], span)
@@ -150,11 +163,43 @@ def landscape_figure(
         # equal scales by shrinking the plot area on both axes (never by widening a range)
         yaxis=dict(range=[y0, y1], autorange=False, scaleanchor="x", scaleratio=1,
                    constrain="domain", showgrid=False, zeroline=False),
-        height=height, margin=dict(l=10, r=10, t=10, b=10), plot_bgcolor="white",
+        height=height, margin=dict(l=30, r=10, t=10, b=10), plot_bgcolor="white",
         legend=dict(orientation="h", yanchor="top", y=-0.04, x=0, font=dict(size=11)),
         uirevision="landscape", template=EMPTY_TEMPLATE,
     )
     return go.Figure(dict(data=data, layout=layout))
+
+
+def _outside(points: np.ndarray, bounds) -> np.ndarray:
+    """(n,) True for points outside the view (non-finite ones too: they cannot be drawn)."""
+    x0, x1, y0, y1 = bounds
+    with np.errstate(invalid="ignore"):
+        inside = ((points[:, 0] >= x0) & (points[:, 0] <= x1)
+                  & (points[:, 1] >= y0) & (points[:, 1] <= y1))
+    return ~inside
+
+
+def landscape_caption(
+    snap: Snapshot, bounds: tuple[float, float, float, float], layers
+) -> str:
+    """What the landscape shows at this step, one sentence per layer that is switched on."""
+    parts = [f"Step {snap.step:,}."]
+    if "D(x) heatmap" in layers:
+        parts.append("Background: D(x), the probability D gives a point of being real "
+                     "(purple: fake, green: real); dotted line: D = ½.")
+    if "real" in layers or "fake" in layers:
+        parts.append("Green dots: real data; purple dots: G(z) for 512 fixed z.")
+    if "fake" in layers:
+        n_out = int(_outside(_f32(snap.x_fake), bounds).sum())
+        if n_out:
+            parts.append(f"{n_out} fakes lie outside the view: triangles on the edge mark them.")
+    if "G gradient" in layers:
+        parts.append("Arrows: the push −∇x of the selected G loss gives each fake point, at "
+                     "one scale for every loss and step, so a short arrow is a weak signal "
+                     "(minimax when D wins).")
+    if "latent grid" in layers:
+        parts.append("Grey lines: G's image of a square grid of z.")
+    return " ".join(parts)
 
 
 def _subsample(n: int, limit: int = MAX_CHART_POINTS) -> np.ndarray:
@@ -193,10 +238,11 @@ _GRIDS = {True: _chart_grid(CHART_TITLES_MODES), False: _chart_grid(CHART_TITLES
 
 def charts_figure(
     steps: dict[str, np.ndarray], evals: dict[str, np.ndarray], n_modes: int, *,
-    height: int = 560,
+    cursor: int | None = None, height: int = 520,
 ) -> go.Figure:
     """Training curves over steps (subsampled to <= MAX_CHART_POINTS per line):
-    `steps` / `evals` are History.steps / History.evals; n_modes 0 for data without modes."""
+    `steps` / `evals` are History.steps / History.evals; n_modes 0 for data without modes;
+    `cursor` marks one step (the replayed one) with a dashed line on every panel."""
     idx = _subsample(len(steps["step"]))
     x = _f32(steps["step"][idx])
     data: list[dict] = []
@@ -234,14 +280,22 @@ def charts_figure(
         layout["yaxis6"].update(range=[0, 101])
     for note in layout["annotations"]:
         note["font"] = dict(size=12)
+    for axis in ("xaxis5", "xaxis6"):  # the bottom row carries the shared x axis's title
+        layout[axis]["title"] = dict(text="step", standoff=2, font=dict(size=11))
+    if cursor is not None:
+        layout["shapes"] = [dict(
+            type="line", x0=cursor, x1=cursor, y0=0, y1=1, xref=f"x{'' if i == 1 else i}",
+            yref=f"y{'' if i == 1 else i} domain", line=dict(color="#555555", dash="dash",
+                                                              width=1),
+        ) for i in range(1, 7)]
     if not np.isfinite(np.asarray(steps["r1"], dtype=np.float64)).any():
         layout["annotations"].append(dict(  # an empty panel should say why
             text="R1 is off", x=0.5, y=0.5, xref="x4 domain", yref="y4 domain",
             showarrow=False, font=dict(size=12, color="#888888"),
         ))
     layout.update(
-        height=height, margin=dict(l=10, r=10, t=30, b=10), showlegend=True,
-        legend=dict(orientation="h", yanchor="top", y=-0.06, x=0, font=dict(size=11)),
+        height=height, margin=dict(l=40, r=10, t=30, b=10), showlegend=True,
+        legend=dict(orientation="h", yanchor="top", y=-0.1, x=0, font=dict(size=11)),
         plot_bgcolor="white", uirevision="charts", template=EMPTY_TEMPLATE,
     )
     return go.Figure(dict(data=data, layout=layout))

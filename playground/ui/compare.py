@@ -19,7 +19,7 @@ from .. import sweeps
 from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
-from .session import configure_torch
+from ..training import fix_threads
 from .share import config_to_params
 from .text import escape
 
@@ -362,7 +362,7 @@ def cli_command(spec: dict) -> str | None:
 
 
 def render_page() -> None:
-    configure_torch()
+    fix_threads()
     render_controls()
     st.title("Compare losses on paired seeds")
     st.markdown(

@@ -1,22 +1,33 @@
-"""The Playground page body: transport buttons, the live view (a ticking fragment), replay,
-sharing and export.
+"""The Playground page body: a preset's panel, transport buttons, the live view (a ticking
+fragment), replay, sharing and export.
 
-While playing, a `st.fragment(run_every=...)` trains one time-bounded chunk per tick and then
-redraws; nothing blocks, so every click is handled between ticks. Buttons live outside the
-fragment with on_click callbacks, so play/pause take effect on the full rerun they trigger
-(a fragment's timer is only set up by a full run). Step drives the same code path as a tick.
+While playing, a `st.fragment(run_every=...)` trains one chunk per tick, bounded in time, and
+then draws the status line and both figures from one reading of the run, so they always show
+the same step. Buttons live outside the fragment with on_click callbacks; a callback interrupts
+a chunk in flight after its current step (session.Guard), so Pause is answered at once. Step
+drives the same code path as a tick. Figures update in place (plot.py).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 
 import streamlit as st
 
-from ..figures.live import DEFAULT_LAYERS, LAYERS, charts_figure, landscape_figure
+from ..figures.live import (
+    DEFAULT_LAYERS,
+    LAYERS,
+    charts_figure,
+    landscape_caption,
+    landscape_figure,
+)
+from ..presets import PRESETS
+from ..records import Snapshot, Verdict
 from ..training import device_label
 from . import session
 from .controls import render_controls
+from .plot import live_plot, load_plotly
 from .share import config_to_params
 
 # While playing, the browser asks for a tick every TICK_EVERY s; requests that arrive during a
@@ -26,10 +37,9 @@ TICK_EVERY = 0.1
 TRAIN_SECONDS = 0.3
 SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as TRAIN_SECONDS allows
 MAX_STEPS = 1_000_000
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 VERDICT_COLORS = {"converged": "green", "mode_collapse": "orange", "oscillating": "violet",
-                  "diverged": "red", "training": "blue"}
+                  "stalled": "gray", "diverged": "red", "training": "blue"}
 
 INTRO = (
     "A generator G turns random noise into 2D points and a discriminator D learns to tell them "
@@ -41,12 +51,13 @@ INTRO = (
 
 
 def render_page() -> None:
-    session.configure_torch()
     session.ensure_state()
     render_controls()
     st.title("GAN loss playground")
     st.markdown(INTRO)
+    load_plotly()
     _notice()
+    _preset_panel()
     _transport()
     _live_view()
     _share_and_export()
@@ -59,6 +70,28 @@ def _notice() -> None:
         st.error(text, icon=":material/error:")
     elif kind == "info":
         st.toast(text, icon=":material/info:")
+
+
+def _preset_panel() -> None:
+    """The open preset's "what to look for", until closed or replaced by another preset."""
+    name = st.session_state.get(session.PRESET_KEY)
+    if name not in PRESETS:
+        return
+    preset = PRESETS[name]
+    with st.container(border=True, key="playground-preset"):
+        head = st.container(horizontal=True, vertical_alignment="center")
+        head.markdown(f"**Preset: {preset.title}**")
+        head.button("Close", key="playground.preset_close", icon=":material/close:",
+                    on_click=session.close_preset_panel, type="tertiary")
+        st.markdown(preset.look_for)
+        verdict = session.run().verdict()
+        expected = preset.expected.replace("_", " ")
+        if verdict.label == preset.expected:
+            st.success(f"The verdict reads **{expected}**, as this preset shows.",
+                       icon=":material/check_circle:")
+        else:
+            st.caption(f"Expected verdict: **{expected}**, typically within "
+                       f"{preset.steps:,} steps.")
 
 
 def _transport() -> None:
@@ -92,95 +125,150 @@ def _transport() -> None:
     )
 
 
-def _status(diverged: bool) -> None:
+@dataclass(frozen=True)
+class View:
+    """Everything one redraw shows, read from the run in one go under the session's lock."""
+
+    step: int  # the run's latest step
+    shown: Snapshot  # the frame drawn: the latest, or the replayed one
+    replaying: bool
+    verdict: Verdict
+    steps: dict
+    evals: dict
+    n_modes: int
+    bounds: tuple
+    device: str
+    diverged: bool
+
+
+def _read_view() -> View:
     r = session.run()
-    verdict = r.verdict()
-    row = st.container(horizontal=True, vertical_alignment="center", key="playground-status")
-    row.markdown(f"**Step {r.step_count:,}**")
-    rate = session.throughput()
-    # always the same elements, so a tick and a full rerun never disagree on the layout
-    row.markdown(f"{rate[0]:,.0f} steps/s ({rate[1]:.0%} of the time training)"
-                 if session.playing() and rate is not None else "")
-    row.markdown(f"device: `{device_label(r.device)}`")
-    row.badge(verdict.label.replace("_", " "), color=VERDICT_COLORS.get(verdict.label, "gray"))
-    row.caption(verdict.reason)
-    if diverged:
-        st.error(
-            "Training diverged: the losses became NaN or infinite, so the run stopped. Lower the "
-            "learning rates (or switch to Adam), then press Reset.", icon=":material/error:",
-        )
+    frame = _replay_frame(r.step_count)
+    return View(
+        step=r.step_count, shown=frame or r.snapshot(), replaying=frame is not None,
+        verdict=r.verdict(), steps=r.history.steps, evals=r.history.evals,
+        n_modes=r.population.dataset.n_modes, bounds=r.population.dataset.bounds,
+        device=device_label(r.device), diverged=r.diverged,
+    )
+
+
+def _live_view() -> None:
+    # One fragment for the status line and both figures, so they always show the same step.
+    # Drawing comes before training: the figures are on their way to the browser while the
+    # chunk trains, and a full rerun re-emits the fragment's elements at once (when a full run
+    # trained first, the browser dropped the fragment's old elements for the whole chunk and
+    # the figures blanked at every Play).
+    @st.fragment(run_every=_every(TICK_EVERY))
+    def live() -> None:
+        with session.lock():
+            view = _read_view()
+        # Both figures are built before anything is sent, so their updates reach the browser
+        # together instead of one figure-building time apart.
+        layers = st.session_state.get("playground.layers") or []
+        cursor = view.shown.step if view.replaying else None
+        landscape = landscape_figure(view.shown, view.bounds, layers)
+        charts = charts_figure(view.steps, view.evals, view.n_modes, cursor=cursor)
+        _status(view)
+        left, right = st.columns([1, 1])
+        with left:
+            live_plot(landscape, "playground.landscape", step=view.shown.step)
+            st.caption(landscape_caption(view.shown, view.bounds, layers))
+            with st.container(key="playground-replay"):  # emitted even when empty
+                _replay_slider(view)
+        with right:
+            live_plot(charts, "playground.charts", step=view.step)
+            st.caption(_charts_caption(view.n_modes, cursor is not None))
+        if session.playing():
+            _tick()
+
+    live()
 
 
 def _every(seconds: float) -> float | None:
     return seconds if session.playing() else None
 
 
-def _live_view() -> None:
-    # One fragment for both figures: with a second, slower fragment for the charts, Chromium
-    # intermittently showed stale copies of the charts piling up and a blank landscape.
-    @st.fragment(run_every=_every(TICK_EVERY))
-    def live() -> None:
-        with session.lock():
-            left, right = st.columns([1.05, 1])
-            with right:
-                _charts()
-            with left:
-                _landscape()  # last: it trains after drawing
-
-    live()
+def _tick() -> None:
+    """Train one chunk; the next redraw shows it."""
+    speed = st.session_state.get("playground.speed", "max")
+    session.train_tick(TRAIN_SECONDS, MAX_STEPS if speed == "max" else int(speed))
+    if session.run().diverged:  # stop the timer: only a full rerun redefines the fragment
+        st.session_state[session.PLAYING_KEY] = False
+        st.rerun()
 
 
-def _landscape() -> None:
-    r = session.run()
-    _status(r.diverged)
-    with st.container(key="playground-replay"):  # emitted even when empty (see _status)
-        snap = _replay_frame() or r.snapshot()
-    layers = st.session_state.get("playground.layers") or []
-    st.plotly_chart(landscape_figure(snap, r.population.dataset.bounds, layers),
-                    key="playground.landscape", config=PLOT_CONFIG)
-    st.caption(
-        f"Step {snap.step:,}. Background: D(x), the probability D gives a point of being "
-        "real; dotted line: D = ½. Arrows: the push −∇x of the selected G loss gives each "
-        "fake point, at one scale for every loss and step, so a short arrow is a weak "
-        "signal (minimax when D wins). Grey lines: G's image of a square grid of z."
-    )
-    if session.playing() and not r.diverged:
-        # Train after drawing: the figure is already on its way to the browser, so its
-        # rendering overlaps this chunk instead of idling the trainer.
-        speed = st.session_state.get("playground.speed", "max")
-        session.train_tick(TRAIN_SECONDS, MAX_STEPS if speed == "max" else int(speed))
-        if r.diverged:  # stop the timers: a full rerun redefines the fragments without
-            st.session_state[session.PLAYING_KEY] = False
-            st.rerun()
+def _status(view: View) -> None:
+    row = st.container(horizontal=True, vertical_alignment="center", key="playground-status")
+    if view.replaying:
+        row.markdown(f"**Replaying step {view.shown.step:,} of {view.step:,}**")
+    else:
+        moved = session.moved()
+        note = {"D": " (D only: G frozen)", "G": " (G only: D frozen)"}.get(moved, "")
+        row.markdown(f"**Step {view.step:,}**{note}")
+    rate = session.throughput()
+    waiting = session.waiting_for()
+    # always the same elements, so a tick and a full rerun never disagree on the layout
+    if session.playing() and waiting:
+        row.markdown(f":orange[{waiting} other run{'s' if waiting > 1 else ''} training on "
+                     "this server; yours resumes in a moment]")
+    elif session.playing() and rate is not None:
+        row.markdown(f"{rate[0]:,.0f} steps/s ({rate[1]:.0%} of the time training)")
+    else:
+        row.markdown("")
+    row.markdown(f"device: `{view.device}`")
+    label = view.verdict.label
+    row.badge(label.replace("_", " "), color=VERDICT_COLORS.get(label, "gray"))
+    row.caption(view.verdict.reason + (f" (at step {view.step:,})" if view.replaying else ""))
+    if view.diverged:
+        st.error(
+            "Training diverged: the losses became NaN or infinite, so the run stopped. Lower the "
+            "learning rates (or switch to Adam), then press Reset.", icon=":material/error:",
+        )
 
 
-def _charts() -> None:
-    r = session.run()
-    h = r.history
-    st.plotly_chart(charts_figure(h.steps, h.evals, r.population.dataset.n_modes),
-                    key="playground.charts", config=PLOT_CONFIG)
-    st.caption("Modes and quality are measured on 2500 samples every 100 steps. "
-               "Long runs are drawn with at most 500 points per line.")
+def _charts_caption(n_modes: int, marked: bool) -> str:
+    every = session.run().population.eval_every
+    if n_modes:
+        measured = (f"Modes and % high quality (within 3 std of a mode) are measured on 2500 "
+                    f"samples every {every} steps.")
+    else:
+        measured = (f"This data has no modes to count: grid JS divergence and sliced "
+                    f"Wasserstein distance to real data are measured every {every} steps.")
+    return (measured + " Long runs are drawn with at most 500 points per line."
+            + (" The dashed line marks the replayed step." if marked else ""))
 
 
-def _replay_frame():
-    """When paused: a slider over the recorded snapshots; the chosen one, or None for now."""
-    if session.playing():
+def _replay_frame(now: int) -> Snapshot | None:
+    """The recorded frame being replayed, or None when the view follows the run."""
+    at = session.replaying()
+    if at is None or at >= now:
         return None
     frames = st.session_state[session.REPLAY_KEY].frames
-    now = session.run().step_count
-    steps = [f.step for f in frames if f.step < now] + [now]
+    return next((f for f in frames if f.step == at), None)
+
+
+def _replay_slider(view: View) -> None:
+    """When paused: a slider over the recorded frames; it sits at the latest step unless the
+    user scrubs back, and Play or Step bring it back to live."""
+    if session.playing():
+        return
+    frames = st.session_state[session.REPLAY_KEY].frames
+    steps = [f.step for f in frames if f.step < view.step] + [view.step]
     if len(steps) < 2:
-        return None
-    chosen = st.select_slider(
-        "Replay: scrub back through the run", steps, value=now, key="playground.replay_step",
-        format_func=lambda s: f"step {s:,}",
-        help=f"Up to {session.REPLAY_MAX} snapshots spread over the whole run (memory stays "
-             "bounded). Press Play to continue from the latest step.",
+        return
+    key = "playground.replay_step"
+    st.session_state[key] = view.shown.step if view.replaying else view.step
+    st.select_slider(
+        "Replay: scrub back through the run", steps, key=key,
+        format_func=lambda s: f"step {s:,}", on_change=_scrubbed, args=(key, view.step),
+        help=f"Up to {session.REPLAY_MAX} frames spread over the whole run (memory stays "
+             "bounded). Play or Step return to the latest step.",
     )
-    if chosen == now:
-        return None
-    return next(f for f in frames if f.step == chosen)
+
+
+def _scrubbed(key: str, now: int) -> None:
+    chosen = st.session_state[key]
+    session.replay_at(None if chosen >= now else chosen)
 
 
 def _share_and_export() -> None:

@@ -9,23 +9,25 @@ so the sidebar always shows the game that is actually running.
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import os
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 import streamlit as st
-import torch
 
 from ..config import TrainConfig
 from ..data import parse_points
 from ..presets import PRESETS
 from ..records import Snapshot
-from ..training import GANRun
+from ..training import GANRun, fix_threads
 from .share import IGNORED_PARAMS, config_to_params, params_to_config
+from .text import escape
 
 RUN_KEY = "playground.run"  # read by the theory pages: keep the name
 PLAYING_KEY = "playground.playing"
@@ -35,6 +37,10 @@ URL_KEY = "playground.url"  # the params this page last wrote to the URL
 CUSTOM_KEY = "playground.custom_points"
 NOTICE_KEY = "playground.notice"  # (kind, text) shown once on the next run
 LOCK_KEY = "playground.lock"
+REPLAY_AT_KEY = "playground.replay_at"  # step being replayed; None: the view follows the run
+MOVED_KEY = "playground.moved"  # which players the last manual step updated: "both", "D", "G"
+PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is open
+WAITING_KEY = "playground.waiting"  # other runs were training when this tick wanted a core
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
@@ -43,18 +49,10 @@ STRUCTURAL = ("dataset", "d_steps", "optimizer", "batch_size", "hidden", "depth"
 LIVE = ("loss", "lr_g", "lr_d")  # plus r1 / r1_gamma: applied by GANRun.update, no reset
 DEFAULT_GAMMA = 0.1
 
+EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
 REPLAY_MAX = 60  # snapshots kept for scrubbing (about 35 KB each)
 REPLAY_FIRST_EVERY = 25  # steps between snapshots until the buffer first fills
 TICK_WINDOW = 8  # ticks the displayed throughput is averaged over
-
-
-def configure_torch() -> None:
-    """One intra-op thread for the whole server process. Every session trains in the same
-    process, and these MLPs are too small to gain from a thread pool; with more threads than
-    free cores, OpenMP's spin-waiting collapses throughput (measured on 2 busy cores: 2.6
-    steps/s with 2 threads, 93 with 1)."""
-    if torch.get_num_threads() != 1:
-        torch.set_num_threads(1)
 
 
 @dataclass
@@ -83,24 +81,96 @@ class Tick:
     steps: int
 
 
-def lock() -> threading.RLock:
-    """The session's lock around every use of its run. Streamlit may start a new script run
-    while the previous one is still inside a training chunk (a rerun only stops a script at
-    its next st.* call, and fast reruns start the new run on a new thread), and the engine is
-    not thread-safe."""
+class Guard:
+    """The session's lock around every use of its run, and a count of callers waiting for it.
+
+    Streamlit may start a new script run while the previous one is still inside a training
+    chunk (a rerun only stops a script at its next st.* call, and fast reruns start the new run
+    on a new thread), and the engine is not thread-safe: hence the lock. A button's callback
+    must not wait for a whole chunk, so it announces itself first (`first()`), and training
+    checks `interrupted()` after every step and gives the lock up."""
+
+    def __init__(self) -> None:
+        self.lock = threading.RLock()
+        self._count = threading.Lock()
+        self._waiting = 0
+
+    def interrupted(self) -> bool:
+        return self._waiting > 0
+
+    @contextlib.contextmanager
+    def first(self) -> Iterator[None]:
+        """Hold the lock, asking a training chunk that holds it to stop after its step."""
+        with self._count:
+            self._waiting += 1
+        try:
+            self.lock.acquire()
+        finally:
+            with self._count:
+                self._waiting -= 1
+        try:
+            yield
+        finally:
+            self.lock.release()
+
+
+def guard() -> Guard:
     return st.session_state[LOCK_KEY]
+
+
+def lock() -> threading.RLock:
+    """The session's lock, for readers that take only a moment (drawing, the theory pages)."""
+    return guard().lock
 
 
 F = TypeVar("F", bound=Callable)
 
 
 def _locked(fn: F) -> F:
+    """For callbacks: run with the session's lock, interrupting a training chunk."""
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
-        with lock():
+        with guard().first():
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
+
+
+# Training slots shared by every session of this server: as many chunks train at once as there
+# are cores, each on one thread, so N playing visitors take turns instead of thrashing the
+# cores (with more busy threads than cores every session slows down, OpenMP's spin-waits most).
+SLOTS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
+            else os.cpu_count() or 1)
+_slots = threading.BoundedSemaphore(SLOTS)
+_wanting = 0  # sessions training or waiting for a slot (shown to those that wait)
+_wanting_lock = threading.Lock()
+
+
+@contextlib.contextmanager
+def training_slot(wait: float, stop: Callable[[], bool]) -> Iterator[bool]:
+    """Yield True holding one of the server's training slots, or False when none came free
+    within `wait` seconds (or `stop()` turned true while waiting)."""
+    global _wanting
+    with _wanting_lock:
+        _wanting += 1
+    deadline = time.perf_counter() + wait
+    got = False
+    try:
+        while not got and not stop():
+            got = _slots.acquire(timeout=min(0.02, max(0.0, deadline - time.perf_counter())))
+            if time.perf_counter() >= deadline:
+                break
+        yield got
+    finally:
+        if got:
+            _slots.release()
+        with _wanting_lock:
+            _wanting -= 1
+
+
+def others_waiting() -> int:
+    """For a session inside `training_slot`: how many other sessions train or wait too."""
+    return max(0, _wanting - 1)
 
 
 def run() -> GANRun:
@@ -116,15 +186,20 @@ def notify(kind: str, text: str) -> None:
 
 
 # -- building and resetting ---------------------------------------------------------------------
-def reset_run(cfg: TrainConfig) -> None:
-    """A fresh run of `cfg`: the same seed gives the same initial weights and probe points."""
+def reset_run(cfg: TrainConfig, eval_every: int | None = None) -> None:
+    """A fresh run of `cfg`: the same seed gives the same initial weights and probe points.
+    The evaluation cadence is kept from the current run unless given (presets set their own)."""
     ss = st.session_state
-    new = GANRun(cfg)
+    if eval_every is None:
+        eval_every = ss[RUN_KEY].population.eval_every if RUN_KEY in ss else EVAL_EVERY
+    new = GANRun(cfg, eval_every=eval_every)
     ss[RUN_KEY] = new
     replay = Replay()
     replay.offer(new)
     ss[REPLAY_KEY] = replay
     ss[TICKS_KEY] = deque(maxlen=TICK_WINDOW)
+    ss[REPLAY_AT_KEY] = None
+    ss[MOVED_KEY] = "both"
 
 
 def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
@@ -153,11 +228,16 @@ def widget_config() -> TrainConfig:
 
 @_locked
 def apply_preset(name: str) -> None:
+    """Load a preset and start playing it, with its "what to look for" panel open."""
     preset = PRESETS[name]
     seed_widgets(preset.config)
-    reset_run(preset.config)
-    notify("info", f"Preset **{preset.title}**: {preset.summary} (watch for about "
-                   f"{preset.steps:,} steps)")
+    reset_run(preset.config, eval_every=preset.eval_every)
+    st.session_state[PRESET_KEY] = name
+    st.session_state[PLAYING_KEY] = True
+
+
+def close_preset_panel() -> None:
+    st.session_state[PRESET_KEY] = None
 
 
 def ensure_state() -> None:
@@ -165,8 +245,8 @@ def ensure_state() -> None:
     config or `?preset=NAME`, and re-seed widgets that lost their state."""
     ss = st.session_state
     if LOCK_KEY not in ss:  # the first run of a session: nothing else can run yet
-        ss[LOCK_KEY] = threading.RLock()
-    with lock():
+        ss[LOCK_KEY] = Guard()
+    with guard().first():
         _ensure_run()
 
 
@@ -191,7 +271,7 @@ def _ensure_run() -> None:
             apply_preset(name)
             ss[PLAYING_KEY] = False
         else:
-            st.warning(f"Unknown preset `{name}`; known: {', '.join(PRESETS)}.",
+            st.warning(f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.",
                        icon=":material/link_off:")
         del st.query_params["preset"]  # from now on the config parameters describe the run
     seed_widgets(run().config, only_missing=True)
@@ -255,24 +335,31 @@ def on_upload() -> None:
 @_locked
 def set_playing(value: bool) -> None:
     """Play (True) or pause (False). An explicit target, not a toggle: a click that reaches
-    the server twice (coalesced reruns) must not undo itself."""
+    the server twice (coalesced reruns) must not undo itself. Play returns the view to live."""
     ss = st.session_state
     if value and run().diverged:
         notify("error", "This run diverged; press Reset (or change a setting) to start again.")
         value = False
     if value != playing():
         ss[TICKS_KEY].clear()  # the paused time is not throughput
+    if value:
+        ss[REPLAY_AT_KEY] = None
+        ss[MOVED_KEY] = "both"
     ss[PLAYING_KEY] = value
 
 
 @_locked
 def step(d: bool = True, g: bool = True) -> None:
-    """One manual step (both players, or D / G only); the same path Play takes per tick."""
+    """One manual step (both players, or D / G only); the same path Play takes per tick.
+    The view returns to live, at the step just taken."""
+    ss = st.session_state
     r = run()
     if r.diverged:
         return
     r.step(d=d, g=g)
-    st.session_state[REPLAY_KEY].offer(r)
+    ss[REPLAY_KEY].offer(r)
+    ss[REPLAY_AT_KEY] = None
+    ss[MOVED_KEY] = "both" if d and g else ("D" if d else "G")
 
 
 @_locked
@@ -281,22 +368,53 @@ def reset() -> None:
     reset_run(run().config)
 
 
+def replay_at(step: int | None) -> None:
+    """Show the recorded frame of `step` (None: follow the live run)."""
+    st.session_state[REPLAY_AT_KEY] = step
+
+
+def replaying() -> int | None:
+    return st.session_state.get(REPLAY_AT_KEY)
+
+
+def moved() -> str:
+    return st.session_state.get(MOVED_KEY, "both")
+
+
 # -- the live tick ----------------------------------------------------------------------------
+SLOT_WAIT = 0.5  # seconds a tick waits for a training slot before redrawing without training
+
+
 def train_tick(seconds: float, max_steps: int) -> int:
-    """One chunk of training, bounded in time and steps; records throughput and replay."""
-    with lock():
-        return _train(seconds, max_steps)
+    """One chunk of training, bounded in time and steps, and stopped after the current step
+    when a button's callback wants the session; records throughput and replay. When every
+    training slot of the server is taken, waits for one a moment, then gives the tick up."""
+    g = guard()
+    ss = st.session_state
+    with training_slot(SLOT_WAIT, g.interrupted) as got:
+        ss[WAITING_KEY] = 0 if got else others_waiting()
+        if not got:
+            return 0
+        with g.lock:
+            return _train(seconds, max_steps, g.interrupted)
 
 
-def _train(seconds: float, max_steps: int) -> int:
+def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
     ss = st.session_state
     r = run()
+    fix_threads()  # torch keeps the thread count per thread, and reruns may run on new ones
     start = time.perf_counter()
-    done = r.advance_for(seconds, max_steps)
+    done = r.advance_for(seconds, max_steps, stop=stop)
     end = time.perf_counter()
     ss[TICKS_KEY].append(Tick(end, r.step_count, end - start, done))
     ss[REPLAY_KEY].offer(r)
+    ss[MOVED_KEY] = "both"
     return done
+
+
+def waiting_for() -> int:
+    """Other runs that held every training slot at this session's last tick (0: none)."""
+    return int(st.session_state.get(WAITING_KEY, 0))
 
 
 def throughput() -> tuple[float, float] | None:

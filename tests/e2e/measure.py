@@ -1,39 +1,80 @@
-"""Measure the live Playground against the headless engine (not a test: timings vary by machine).
+"""Measure what a user of the live Playground feels (not a test: timings vary by machine).
 
-    python tests/e2e/measure.py [--seconds 15] [--shots DIR]
+    python tests/e2e/measure.py [--seconds 10] [--load 2] [--shots DIR] [--json]
 
-Prints, for the default config on CPU: the headless engine's steps/s (GANRun.advance_for in a
-loop, one torch thread as in the app, measured before and after the UI run), the page's
-steps/s while playing in headless Chromium (from the on-page step counter), the share of the
-server's time spent training (the page's own tick accounting), redraws per second and bytes per
-redraw (websocket frames that carry the landscape figure). Optionally saves screenshots while
-training and after pausing.
+Against `streamlit run app.py` in headless Chromium, for the default config on CPU:
+- blank frames: while playing, the figures are sampled 5 times a second; a sample is blank when
+  either plot is missing or has nothing drawn; also the most plot nodes seen at once;
+- click-to-change latency: Play (click to the step counter moving), Pause (click to the Play
+  button back, and steps trained after the click), Step (click to the figures showing the new
+  step, 5 presses);
+- redraws per second (the landscape's drawn step changing in the browser) and kilobytes per
+  redraw (websocket bytes received while playing / redraws);
+- steps/s while playing against the headless engine (GANRun.advance_for in a loop, one torch
+  thread as in the app, before and after the browser run), and the server's training share.
+`--load N` runs N CPU-bound processes beside it (a busy machine), stopped at the end.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
+import multiprocessing
 import re
+import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).absolute().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import chromium_path, streamlit_server  # noqa: E402
+from tests.e2e.conftest import BROWSER_ARGS, chromium_path, streamlit_server  # noqa: E402
 
-LANDSCAPE_MIN_BYTES = 40_000  # only the landscape figure's frame is this large
+# The browser's view of the two live plots: how many plot nodes exist, whether each one has its
+# axes drawn (a blank frame has none), and the step each shows (data-step, set by the plot
+# component after drawing).
+PLOTS = """() => {
+    const plots = [...document.querySelectorAll('div.playground-plot')];
+    return plots.map(p => ({
+        drawn: p.querySelectorAll('.main-svg .cartesianlayer .subplot').length > 0,
+        step: Number(p.dataset.step),
+    })).concat([{nodes: document.querySelectorAll('.js-plotly-plot').length}]);
+}"""
+
+# Records every change of the landscape's drawn step, with the browser's clock.
+WATCH = """() => {
+    window.__redraws = [];
+    const plot = document.querySelector('div.playground-plot');
+    new MutationObserver(() => window.__redraws.push(performance.now()))
+        .observe(plot, {attributes: true, attributeFilter: ['data-step']});
+}"""
+
+
+def _burn() -> None:
+    while True:
+        sum(i * i for i in range(10_000))
+
+
+@contextlib.contextmanager
+def cpu_load(n: int):
+    procs = [multiprocessing.Process(target=_burn, daemon=True) for _ in range(n)]
+    for p in procs:
+        p.start()
+    try:
+        yield
+    finally:
+        for p in procs:
+            p.terminate()
+            p.join()
 
 
 def headless_rate(seconds: float) -> float:
-    import torch
-
     from playground.config import TrainConfig
-    from playground.training import GANRun
+    from playground.training import GANRun, fix_threads
 
-    torch.set_num_threads(1)
+    fix_threads()
     run = GANRun(TrainConfig(device="cpu"))
     run.advance(64)  # warm-up
     start, first = time.perf_counter(), run.step_count
@@ -47,76 +88,120 @@ def step_of(page) -> int:
     return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
 
 
-def niced_chromium(folder: Path) -> str:
-    """A wrapper that runs Chromium at the lowest CPU priority: on a small machine the browser
-    otherwise takes CPU from the server, which a real user's browser (on their own machine)
-    does not."""
-    wrapper = folder / "chromium-niced"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {chromium_path()} "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
+def _wait(predicate, timeout: float = 30.0, poll: float = 0.01) -> float:
+    """Seconds until predicate() is true (polled), or raise after `timeout`."""
+    start = time.perf_counter()
+    while not predicate():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError("the page did not change in time")
+        time.sleep(poll)
+    return time.perf_counter() - start
 
 
-def ui_rate(seconds: float, shots: Path | None, browser_path: str) -> dict:
+def ui_figures(seconds: float, shots: Path | None) -> dict:
     from playwright.sync_api import sync_playwright
 
-    frames: list[tuple[float, int]] = []
+    received: list[tuple[float, int]] = []
+    out: dict = {}
     with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=browser_path,
-                                    args=["--no-sandbox", "--disable-gpu"])
-        page = browser.new_page(viewport={"width": 1500, "height": 1300})
+        browser = p.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.on("websocket", lambda ws: ws.on(
-            "framereceived", lambda payload: frames.append((time.perf_counter(), len(payload)))))
+            "framereceived", lambda payload: received.append((time.perf_counter(), len(payload)))))
+        opened = time.perf_counter()
         page.goto(url)
-        page.get_by_text("Step 0").first.wait_for(timeout=60_000)
-        page.get_by_role("button", name="Play", exact=True).click()
-        page.wait_for_timeout(3000)  # past the first ticks
-        t0, s0 = time.perf_counter(), step_of(page)
-        page.wait_for_timeout(seconds * 1000)
+        page.wait_for_function(f"() => ({PLOTS})().filter(p => p.drawn).length == 2",
+                               timeout=120_000)
+        out["page_to_figures_s"] = time.perf_counter() - opened
+
+        play = page.get_by_role("button", name="Play", exact=True)
+        pause = page.get_by_role("button", name="Pause", exact=True)
+        clicked = time.perf_counter()
+        play.click()
+        _wait(lambda: step_of(page) > 0)
+        out["play_latency_s"] = time.perf_counter() - clicked
+        page.evaluate(WATCH)
+
+        samples, blank, nodes = 0, 0, 0
+        t0, s0, b0 = time.perf_counter(), step_of(page), len(received)
+        while time.perf_counter() - t0 < seconds:
+            view = page.evaluate(PLOTS)
+            plots, count = view[:-1], view[-1]["nodes"]
+            samples += 1
+            blank += len(plots) != 2 or not all(p["drawn"] for p in plots)
+            nodes = max(nodes, count)
+            time.sleep(0.2)
         t1, s1 = time.perf_counter(), step_of(page)
+        redraws = len(page.evaluate("() => window.__redraws"))
+        window = received[b0:]
         status = page.locator(".st-key-playground-status").inner_text()
         share = re.search(r"(\d+)% of the time training", status)
         if shots:
-            page.screenshot(path=str(shots / "playing.png"), full_page=True)
-        page.get_by_role("button", name="Pause", exact=True).click()
-        page.wait_for_timeout(2000)
+            page.screenshot(path=str(shots / "playing.png"))
+
+        before = step_of(page)
+        clicked = time.perf_counter()
+        pause.click()
+        play.wait_for(timeout=30_000)
+        out["pause_latency_s"] = time.perf_counter() - clicked
+        time.sleep(1.0)
+        out["steps_after_pause"] = step_of(page) - before
+
+        step_latency = []
+        for _ in range(5):
+            target = step_of(page) + 1
+            clicked = time.perf_counter()
+            page.get_by_role("button", name="Step", exact=True).click()
+            _wait(lambda t=target: all(p["step"] == t for p in page.evaluate(PLOTS)[:-1])
+                  and step_of(page) == t)
+            step_latency.append(time.perf_counter() - clicked)
         if shots:
-            page.screenshot(path=str(shots / "paused.png"), full_page=True)
+            page.screenshot(path=str(shots / "paused.png"))
         browser.close()
-    window = [n for t, n in frames if t0 <= t <= t1]
-    redraws = sum(1 for n in window if n >= LANDSCAPE_MIN_BYTES)
-    return {
-        "steps_per_s": (s1 - s0) / (t1 - t0),
-        "redraws_per_s": redraws / (t1 - t0),
-        "bytes_per_redraw": sum(window) / max(redraws, 1),
-        "largest_frame": max(window, default=0),
-        # the server's own split of a tick: training vs drawing and Streamlit (from the page)
-        "training_share": int(share.group(1)) / 100 if share else float("nan"),
-    }
+    out.update(
+        samples=samples, blank_samples=blank, most_plot_nodes=nodes,
+        step_latency_s=statistics.median(step_latency),
+        page_steps_per_s=(s1 - s0) / (t1 - t0),
+        redraws_per_s=redraws / (t1 - t0),
+        kb_per_redraw=sum(n for _, n in window) / 1024 / max(redraws, 1),
+        training_share=int(share.group(1)) / 100 if share else float("nan"),
+    )
+    return out
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside it")
     parser.add_argument("--shots", type=Path, default=None)
-    parser.add_argument("--nice-browser", action="store_true",
-                        help="run Chromium at the lowest CPU priority (see niced_chromium)")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    before = headless_rate(args.seconds / 2)
-    with tempfile.TemporaryDirectory() as tmp:
-        browser = niced_chromium(Path(tmp)) if args.nice_browser else chromium_path()
-        ui = ui_rate(args.seconds, args.shots, browser)
-    after = headless_rate(args.seconds / 2)
-    headless = (before + after) / 2
-    print(f"headless engine:   {headless:7.1f} steps/s (before {before:.1f}, after {after:.1f})")
-    print(f"page while playing: {ui['steps_per_s']:6.1f} steps/s = "
-          f"{ui['steps_per_s'] / headless:.0%} of headless")
-    print(f"server time spent training while playing: {ui['training_share']:.0%}")
-    print(f"redraws:           {ui['redraws_per_s']:7.2f} per s")
-    print(f"bytes per redraw:  {ui['bytes_per_redraw'] / 1024:7.1f} KiB "
-          f"(largest frame {ui['largest_frame'] / 1024:.1f} KiB)")
+    with cpu_load(args.load):
+        before = headless_rate(args.seconds / 2)
+        ui = ui_figures(args.seconds, args.shots)
+        after = headless_rate(args.seconds / 2)
+    ui["headless_steps_per_s"] = (before + after) / 2
+    ui["page_share_of_headless"] = ui["page_steps_per_s"] / ui["headless_steps_per_s"]
+    ui["load_processes"] = args.load
+    if args.json:
+        print(json.dumps(ui, indent=2))
+        return
+    print(f"CPU load beside it:   {args.load} busy process(es)")
+    print(f"page to figures:      {ui['page_to_figures_s']:.2f} s")
+    print(f"blank samples:        {ui['blank_samples']} of {ui['samples']} "
+          f"(at most {ui['most_plot_nodes']} plot nodes at once)")
+    print(f"Play latency:         {ui['play_latency_s']:.2f} s (click to the counter moving)")
+    print(f"Pause latency:        {ui['pause_latency_s']:.2f} s (click to Play back), "
+          f"{ui['steps_after_pause']} steps after")
+    print(f"Step latency:         {ui['step_latency_s']:.2f} s (median of 5, click to both "
+          "figures and the counter at the new step)")
+    print(f"redraws:              {ui['redraws_per_s']:.2f} per s, "
+          f"{ui['kb_per_redraw']:.1f} KB received per redraw")
+    print(f"steps/s:              page {ui['page_steps_per_s']:.0f}, headless "
+          f"{ui['headless_steps_per_s']:.0f} ({ui['page_share_of_headless']:.0%}); "
+          f"server training share {ui['training_share']:.0%}")
 
 
 if __name__ == "__main__":

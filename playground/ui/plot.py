@@ -1,0 +1,111 @@
+"""Live plotly figures that update in place: a small Streamlit component that calls
+`Plotly.react` on the same <div> every redraw.
+
+Why not `st.plotly_chart`: Streamlit 1.67 hashes the whole figure spec into the chart's element
+id, so every redraw of a changed figure is a *new* element. The browser unmounts the old chart
+and mounts a fresh one, which draws asynchronously: a blank frame, and stale copies in the DOM
+while the new one mounts. Measured on a quiet 2-core machine (`tests/e2e/measure.py` for the
+Playground; a bare page redrawing 500 points 4 times a second): `st.plotly_chart` showed a blank
+or doubled chart in some samples and two plot nodes at once, the component none of either.
+A components-v2 element keyed by the user key keeps its identity while its data changes, so the
+same <div> is updated by `Plotly.react`, which diffs and redraws without clearing.
+
+plotly.js itself comes from the installed `plotly` package (the file plotly.py ships for offline
+HTML), sent once per browser session through a hidden loader element: nothing is downloaded
+from the internet at install or run time.
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import plotly
+import plotly.graph_objects as go
+import plotly.io as pio
+import streamlit as st
+
+LOADER_KEY = "playground.plotly_js"
+CONFIG = {"displaylogo": False, "responsive": True,
+          "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+# Evaluates plotly.min.js once per page (window.Plotly survives page switches, which do not
+# reload the document) and tells Python, which then stops sending it.
+_LOADER_JS = r"""
+export default function (component) {
+  const { data, setStateValue } = component;
+  if (!window.Plotly && data && data.library) {
+    (0, eval)(data.library);
+    window.dispatchEvent(new Event("playground-plotly-ready"));
+  }
+  if (window.Plotly) setStateValue("ready", true);
+}
+"""
+
+# Draws (or re-draws in place) one figure. Fonts follow the page's, as st.plotly_chart's theme
+# does. `data-step` on the plot lets tests and the measurement script read which step is shown.
+_CHART_JS = r"""
+function draw(parentElement, data) {
+  let div = parentElement.querySelector("div.playground-plot");
+  if (!div) {
+    div = document.createElement("div");
+    div.className = "playground-plot";
+    div.style.width = "100%";
+    parentElement.appendChild(div);
+  }
+  const fig = JSON.parse(data.figure);
+  const layout = fig.layout || {};
+  const style = getComputedStyle(document.body);
+  layout.font = Object.assign({ family: style.fontFamily, color: style.color }, layout.font);
+  layout.paper_bgcolor = layout.paper_bgcolor || "rgba(0,0,0,0)";
+  div.style.height = (layout.height || 450) + "px";
+  window.Plotly.react(div, fig.data, layout, data.config);
+  div.dataset.step = String(data.step);
+}
+export default function (component) {
+  const { parentElement, data } = component;
+  if (window.Plotly) {
+    draw(parentElement, data);
+    return;
+  }
+  const later = () => draw(parentElement, data);
+  window.addEventListener("playground-plotly-ready", later, { once: true });
+  return () => window.removeEventListener("playground-plotly-ready", later);
+}
+"""
+
+
+@functools.cache
+def _components():
+    loader = st.components.v2.component("playground.plotly_loader", js=_LOADER_JS)
+    # isolate_styles=False: plotly.js puts its stylesheet (modebar, hover labels) in the page's
+    # <head>, which does not reach into a shadow root
+    chart = st.components.v2.component("playground.live_plot", js=_CHART_JS,
+                                       isolate_styles=False)
+    return loader, chart
+
+
+@functools.cache
+def _library() -> str:
+    return (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()
+
+
+def _ignore() -> None:
+    """The loader's state is read, not acted on: a callback makes `ready` a state value."""
+
+
+def load_plotly() -> None:
+    """Render the hidden loader: plotly.js goes to the browser until it reports it has it.
+    Call it in the full run of every page that draws live plots, outside any fragment."""
+    loader, _ = _components()
+    ready = bool((st.session_state.get(LOADER_KEY) or {}).get("ready"))
+    loader(key=LOADER_KEY, data=None if ready else {"library": _library()},
+           on_ready_change=_ignore, height=0)
+
+
+def live_plot(fig: go.Figure, key: str, *, step: int | None = None) -> None:
+    """Draw `fig`; the element with this key keeps its identity across reruns, so the browser
+    updates the existing plot instead of replacing it."""
+    _, chart = _components()
+    spec = pio.to_json(fig, validate=False)  # numpy arrays travel base64-encoded (float32)
+    chart(key=key, data={"figure": spec, "config": CONFIG, "step": step})

@@ -11,11 +11,11 @@ from __future__ import annotations
 from .config import TrainConfig
 
 # One step of the defaults (batch 256, width 128, depth 3, one D step) costs 2.5e7 and takes about
-# 7 ms on one CPU thread (14 ms with R1). The cap is 42 times that: about 0.2 s per step on one
-# thread (R1, which may be switched on without a restart, about doubles it), so a live page
-# still moves every tick; the settings (batch 2048, width 512, depth 8, 20 D steps) cost
-# 4.5e10, 121 s per step.
-MAX_STEP_COST = 2**30
+# 7 ms on one CPU thread (14 ms with R1). The cap is 85 times that: at most about 0.4 s per step on
+# one thread, R1 included (measured 0.29-0.39 s at the cap), so a live page still moves every
+# tick, and the Compare page's card (4 variants) fits with 16 seeds at the defaults. The issue's
+# settings (batch 2048, width 512, depth 8, 20 D steps) cost 9.0e10: 121 s per step.
+MAX_STEP_COST = 2**31
 MAX_STEPS = 10_000  # steps one comparison may train per run (the Compare page's largest choice)
 
 # Randomness is drawn BLOCK steps at a time (training.py); a config whose block would exceed

@@ -8,6 +8,7 @@ import json
 
 import numpy as np
 import pytest
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
@@ -234,5 +235,48 @@ def test_custom_points_upload_and_a_bad_file_keeps_the_run():
     at.get("file_uploader")[0].set_value(("bad.csv", b"0,0\n1,oops\n", "text/csv")).run()
     assert not at.exception, at.exception
     assert any("line 2" in e.value for e in at.error)
+    # the uploader is replaced after every upload: no file's bytes stay in the session
+    held = [k for k in at.session_state if isinstance(at.session_state[k], UploadedFile)]
+    assert held == []
     assert at.session_state[RUN_KEY].step_count == 1  # the previous run is kept
     assert "dataset" not in at.query_params or at.query_params["dataset"] == "custom"
+
+
+def test_a_preset_starts_playing_with_a_panel_that_stays_until_closed():
+    at = app()
+    click(at, "playground.preset.minimax_stalls")
+    preset = PRESETS["minimax_stalls"]
+    assert at.session_state[PLAYING_KEY]
+    assert at.session_state[RUN_KEY].config == preset.config
+    assert at.session_state[RUN_KEY].population.eval_every == preset.eval_every
+    panel = " ".join(m.value for m in at.markdown)
+    assert preset.title in panel and preset.look_for in panel
+    at.run()  # still open on the next run
+    assert preset.look_for in " ".join(m.value for m in at.markdown)
+    click(at, "playground.preset_close")
+    assert preset.look_for not in " ".join(m.value for m in at.markdown)
+
+
+def test_over_budget_settings_are_refused_with_the_limit_and_the_run_is_kept():
+    at = app()
+    at.select_slider(key="hidden").set_value(512).run()  # within the budget: a new run
+    click(at, "playground.step")
+    at.select_slider(key="batch_size").set_value(2048).run()  # 16x the cost: over it
+    assert not at.exception
+    errors = " ".join(e.value for e in at.error)
+    assert "limit" in errors and "previous run is kept" in errors
+    run = at.session_state[RUN_KEY]
+    assert run.step_count == 1 and run.config.batch_size == TrainConfig().batch_size
+    assert at.select_slider(key="batch_size").value == run.config.batch_size  # shows the run
+
+
+def test_averaged_generator_toggle_applies_to_the_running_game():
+    at = app()
+    click(at, "playground.step")
+    at.toggle(key="ema").set_value(True).run()
+    run = at.session_state[RUN_KEY]
+    assert run.step_count == 1 and run.config.g_ema == 0.999
+    assert at.query_params["g_ema"] == "0.999"
+    click(at, "playground.step")
+    names = [t["name"] for t in figure(at, "playground.landscape")["data"]]
+    assert "averaged G(z)" in names

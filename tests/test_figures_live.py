@@ -3,6 +3,7 @@ arrow scale, subsampling, and a size budget per redraw."""
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -153,3 +154,13 @@ def test_redraw_payload_stays_small():
     land = pio.to_json(landscape_figure(snapshot(), BOUNDS, LAYERS), validate=False)
     charts = pio.to_json(charts_figure(*history(50_000, 500), n_modes=8), validate=False)
     assert len(land) + len(charts) < 150_000
+
+
+def test_averaged_generator_is_drawn_when_the_run_keeps_one():
+    snap = snapshot()
+    assert "averaged G(z)" not in [t.name for t in landscape_figure(snap, BOUNDS, ["fake"]).data]
+    avg = dataclasses.replace(snap, x_fake_avg=snap.x_fake + np.float32(0.1))
+    names = [t.name for t in landscape_figure(avg, BOUNDS, ["fake"]).data]
+    assert names == ["fake G(z)", "averaged G(z)"]
+    assert "Orange rings" in landscape_caption(avg, BOUNDS, ["fake"])
+    assert "Orange rings" not in landscape_caption(snap, BOUNDS, ["fake"])

@@ -36,6 +36,7 @@ MAX_CHART_POINTS = 500
 REAL_COLOR = "#1b9e77"
 FAKE_COLOR = "#7b3294"
 ARROW_COLOR = "#e7298a"
+AVG_COLOR = "#e66101"  # the averaged generator's points (orange rings)
 GRID_COLOR = "rgba(90, 90, 90, 0.45)"
 # D(x): purple where D says fake, green where it says real (GAN Lab's convention), white at 1/2
 # Streamlit's theme styles the charts in the browser; plotly's default template would add ~7 KB
@@ -149,6 +150,13 @@ def landscape_figure(
                 hovertemplate="G(z)=(%{customdata[0]:.2f}, %{customdata[1]:.2f})"
                               "<extra>outside the view</extra>",
             ))
+    if "fake" in layers and snap.x_fake_avg is not None:
+        avg = np.clip(_f32(snap.x_fake_avg), [x0, y0], [x1, y1]).astype(np.float32)
+        data.append(dict(
+            type="scatter", x=avg[:, 0], y=avg[:, 1], mode="markers", name="averaged G(z)",
+            marker=dict(size=6, symbol="circle-open", color=AVG_COLOR, line=dict(width=1)),
+            hoverinfo="skip",
+        ))
     if "G gradient" in layers:
         n = min(N_ARROWS, len(snap.x_fake))
         ax, ay, scale = arrow_lines(snap.x_fake[:n], snap.g_grad[:n], span)
@@ -189,6 +197,9 @@ def landscape_caption(
                      "(purple: fake, green: real); dotted line: D = ½.")
     if "real" in layers or "fake" in layers:
         parts.append("Green dots: real data; purple dots: G(z) for 512 fixed z.")
+    if "fake" in layers and snap.x_fake_avg is not None:
+        parts.append("Orange rings: the same z through the averaged G, which the metrics and "
+                     "the verdict judge.")
     if "fake" in layers:
         n_out = int(_outside(_f32(snap.x_fake), bounds).sum())
         if n_out:

@@ -1,8 +1,8 @@
 """The Playground's sidebar: presets, data, the game (loss, R1), training knobs, network.
 
 Widget keys are config field names (see session.py). Each widget says in its help text what it
-does to the game. Changes to the game (loss, R1, learning rates) are applied to the running
-run; changes to the data, network, optimizer or seed restart it from step 0.
+does to the game. Changes to the game (loss, R1, averaging, learning rates) are applied to the
+running run; changes to the data, network, optimizer or seed restart it from step 0.
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ DATASET_LABELS = {
     "moons": "two moons", "circles": "two circles", "custom": "your points (CSV)",
 }
 LOSS_LABELS = {"minimax": "minimax (saturating)", "nonsaturating": "non-saturating"}
+EMA_OPTIONS = (0.9, 0.99, 0.995, 0.999, 0.9999)
 
 
 def _options(base: tuple, key: str) -> list:
@@ -81,6 +82,21 @@ def _game() -> None:
         disabled=not st.session_state.get("r1"), on_change=session.on_live_change,
         help="Larger γ: a smoother D and steadier training, but blurrier samples (γ = 1 on the "
              "ring spreads the modes). Applies to the running game.",
+    )
+    st.toggle(
+        "Judge an averaged G", key="ema", on_change=session.on_live_change,
+        help="Keeps an exponential moving average of G's weights (as Mescheder et al. 2018 and "
+             "StyleGAN evaluate with): metrics and the verdict use the averaged G, and the "
+             "landscape shows its points as orange rings. It damps the wobble of a G that "
+             "circles the optimum. Applies to the running game; switching it on starts the "
+             "average from G as it is.",
+    )
+    st.select_slider(
+        "Averaging decay", _options(EMA_OPTIONS, "g_ema"), key="g_ema",
+        disabled=not st.session_state.get("ema"), on_change=session.on_live_change,
+        format_func=lambda v: f"{v:g}",
+        help="avg ← decay · avg + (1 − decay) · G after every G step: 0.999 averages over "
+             "about the last 1000 steps.",
     )
 
 
@@ -148,7 +164,7 @@ def _network() -> None:
 def _custom_data() -> None:
     with st.expander("Your own points", icon=":material/upload_file:"):
         st.file_uploader(
-            "CSV with one x,y per line", type=["csv", "txt"], key="playground.upload",
+            "CSV with one x,y per line", type=["csv", "txt"], key=session.upload_key(),
             on_change=session.on_upload,
             help="G then learns these points (plus a little noise). Custom data cannot travel "
                  "in a link (too long for a URL): share the CSV along with it.",

@@ -21,8 +21,9 @@ from typing import TypeVar
 
 import streamlit as st
 
+from ..budget import check_budget
 from ..config import TrainConfig
-from ..data import parse_points
+from ..data import read_points
 from ..presets import PRESETS
 from ..records import Snapshot
 from ..training import GANRun, fix_threads
@@ -41,13 +42,15 @@ REPLAY_AT_KEY = "playground.replay_at"  # step being replayed; None: the view fo
 MOVED_KEY = "playground.moved"  # which players the last manual step updated: "both", "D", "G"
 PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is open
 WAITING_KEY = "playground.waiting"  # other runs were training when this tick wanted a core
+UPLOADS_KEY = "playground.uploads"  # uploads so far: part of the uploader's key
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
 STRUCTURAL = ("dataset", "d_steps", "optimizer", "batch_size", "hidden", "depth", "latent_dim",
               "activation", "seed")
-LIVE = ("loss", "lr_g", "lr_d")  # plus r1 / r1_gamma: applied by GANRun.update, no reset
+LIVE = ("loss", "lr_g", "lr_d")  # plus r1 / r1_gamma and ema / g_ema: applied mid-run, no reset
 DEFAULT_GAMMA = 0.1
+DEFAULT_EMA = 0.999
 
 EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
 REPLAY_MAX = 60  # snapshots kept for scrubbing (about 35 KB each)
@@ -208,6 +211,8 @@ def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
     values: dict[str, object] = {name: getattr(cfg, name) for name in STRUCTURAL + LIVE}
     values["r1"] = cfg.r1_gamma > 0
     values["r1_gamma"] = cfg.r1_gamma if cfg.r1_gamma > 0 else ss.get("r1_gamma", DEFAULT_GAMMA)
+    values["ema"] = cfg.g_ema > 0
+    values["g_ema"] = cfg.g_ema if cfg.g_ema > 0 else ss.get("g_ema", DEFAULT_EMA)
     for key, value in values.items():
         if not only_missing or key not in ss:
             ss[key] = value
@@ -218,6 +223,7 @@ def widget_config() -> TrainConfig:
     ss = st.session_state
     changes = {name: ss[name] for name in STRUCTURAL + LIVE}
     changes["r1_gamma"] = float(ss["r1_gamma"]) if ss["r1"] else 0.0
+    changes["g_ema"] = float(ss["g_ema"]) if ss["ema"] else 0.0
     base = run().config
     if changes["dataset"] == "custom":
         changes["custom_points"] = base.custom_points or ss.get(CUSTOM_KEY)
@@ -293,9 +299,11 @@ def on_structural_change() -> None:
     """Data, architecture, optimizer or seed changed: a new game from step 0."""
     try:
         cfg = widget_config()
+        check_budget(cfg)
     except ValueError as e:
         seed_widgets(run().config)
-        notify("error", f"That setting was rejected ({e}); the previous run is kept.")
+        notify("error", f"That setting was rejected: {escape(e, 600)}. The previous run is "
+                        "kept.")
         return
     reset_run(cfg)
     notify("info", "Data, network, optimizer or seed changed: the game restarted from step 0.")
@@ -306,29 +314,38 @@ def on_live_change() -> None:
     """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
     r = run()
     cfg = widget_config()
-    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, lr_g=cfg.lr_g, lr_d=cfg.lr_d)
+    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, lr_g=cfg.lr_g, lr_d=cfg.lr_d,
+             g_ema=cfg.g_ema)
     notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
+
+
+def upload_key() -> str:
+    """The uploader's key; a new one after every upload, so the file's bytes are not kept."""
+    return f"playground.upload.{st.session_state.get(UPLOADS_KEY, 0)}"
 
 
 @_locked
 def on_upload() -> None:
-    """A CSV of points: parsed and validated before anything changes, so a bad file keeps
-    the previous run."""
+    """A CSV of points: size-checked and parsed before anything changes, so a bad file keeps
+    the previous run. The uploader is replaced by an empty one either way, which drops the
+    file from the session (the points, once accepted, live in the config)."""
     ss = st.session_state
-    upload = ss.get("playground.upload")
+    key = upload_key()
+    upload = ss.get(key)
     if upload is None:
         return
+    ss[UPLOADS_KEY] = ss.get(UPLOADS_KEY, 0) + 1
+    name = escape(upload.name, 80)
     try:
-        text = upload.getvalue().decode("utf-8")
-        points = parse_points(text)
+        points = read_points(upload.getvalue())
         cfg = run().config.replace(dataset="custom", custom_points=points)
-    except (UnicodeDecodeError, ValueError) as e:
-        notify("error", f"Could not use `{upload.name}`: {e}. The previous run is kept.")
+    except ValueError as e:
+        notify("error", f"Could not use {name}: {escape(e, 600)}. The previous run is kept.")
         return
     ss[CUSTOM_KEY] = points
     ss["dataset"] = "custom"
     reset_run(cfg)
-    notify("info", f"Training on your {len(points):,} points from `{upload.name}`.")
+    notify("info", f"Training on your {len(points):,} points from {name}.")
 
 
 # -- transport buttons ------------------------------------------------------------------------

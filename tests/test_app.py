@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import json
+import time
 
 import numpy as np
 import pytest
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
 from playground.presets import PRESETS
-from playground.ui.session import PLAYING_KEY, RUN_KEY
+from playground.ui.session import ACTIVE_KEY, PLAY_WITHOUT_ACTION, PLAYING_KEY, RUN_KEY
 
 APP = "../app.py"  # relative to this file
 
@@ -280,3 +281,16 @@ def test_averaged_generator_toggle_applies_to_the_running_game():
     click(at, "playground.step")
     names = [t["name"] for t in figure(at, "playground.landscape")["data"]]
     assert "averaged G(z)" in names
+
+
+def test_a_run_left_playing_without_a_click_pauses_itself():
+    at = app()
+    click(at, "playground.play")
+    at.session_state[ACTIVE_KEY] = time.monotonic() - PLAY_WITHOUT_ACTION - 1
+    steps = at.session_state[RUN_KEY].step_count
+    at.run()  # a tick with nobody having clicked for longer than the limit
+    assert not at.session_state[PLAYING_KEY]
+    assert at.session_state[RUN_KEY].step_count == steps
+    assert any("without a click" in e.value for e in at.error)
+    click(at, "playground.play")  # Play goes on
+    assert at.session_state[PLAYING_KEY] and at.session_state[RUN_KEY].step_count > steps

@@ -97,7 +97,7 @@ def landscape_figure(
     bounds: tuple[float, float, float, float],
     layers: tuple[str, ...] | list[str] = DEFAULT_LAYERS,
     *,
-    height: int = 520,
+    height: int = 480,
 ) -> go.Figure:
     """The game at one step: D(x) with its D = 1/2 contour, real and fake points, the
     direction and true relative size of the push the selected G loss gives each fake point,
@@ -249,7 +249,7 @@ _GRIDS = {True: _chart_grid(CHART_TITLES_MODES), False: _chart_grid(CHART_TITLES
 
 def charts_figure(
     steps: dict[str, np.ndarray], evals: dict[str, np.ndarray], n_modes: int, *,
-    cursor: int | None = None, height: int = 520,
+    cursor: int | None = None, height: int = 480,
 ) -> go.Figure:
     """Training curves over steps (subsampled to <= MAX_CHART_POINTS per line):
     `steps` / `evals` are History.steps / History.evals; n_modes 0 for data without modes;

@@ -54,10 +54,10 @@ def render_page() -> None:
     session.ensure_state()
     render_controls()
     st.title("GAN loss playground")
-    st.markdown(INTRO)
     load_plotly()
     _notice()
-    _preset_panel()
+    if not _preset_panel():  # an open preset says what to watch; otherwise the general intro
+        st.markdown(INTRO)
     _transport()
     _live_view()
     _share_and_export()
@@ -72,11 +72,12 @@ def _notice() -> None:
         st.toast(text, icon=":material/info:")
 
 
-def _preset_panel() -> None:
-    """The open preset's "what to look for", until closed or replaced by another preset."""
+def _preset_panel() -> bool:
+    """The open preset's "what to look for", until closed or replaced by another preset;
+    False when none is open."""
     name = st.session_state.get(session.PRESET_KEY)
     if name not in PRESETS:
-        return
+        return False
     preset = PRESETS[name]
     with st.container(border=True, key="playground-preset"):
         head = st.container(horizontal=True, vertical_alignment="center")
@@ -92,6 +93,7 @@ def _preset_panel() -> None:
         else:
             st.caption(f"Expected verdict: **{expected}**, typically within "
                        f"{preset.steps:,} steps.")
+    return True
 
 
 def _transport() -> None:
@@ -192,8 +194,9 @@ def _tick() -> None:
     """Train one chunk; the next redraw shows it."""
     speed = st.session_state.get("playground.speed", "max")
     session.train_tick(TRAIN_SECONDS, MAX_STEPS if speed == "max" else int(speed))
-    if session.run().diverged:  # stop the timer: only a full rerun redefines the fragment
+    if session.run().diverged:
         st.session_state[session.PLAYING_KEY] = False
+    if not session.playing():  # stop the timer: only a full rerun redefines the fragment
         st.rerun()
 
 

@@ -43,6 +43,7 @@ MOVED_KEY = "playground.moved"  # which players the last manual step updated: "b
 PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is open
 WAITING_KEY = "playground.waiting"  # other runs were training when this tick wanted a core
 UPLOADS_KEY = "playground.uploads"  # uploads so far: part of the uploader's key
+ACTIVE_KEY = "playground.active"  # time.monotonic() of the user's last action
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
@@ -53,6 +54,10 @@ DEFAULT_GAMMA = 0.1
 DEFAULT_EMA = 0.999
 
 EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
+# A run left playing with nobody clicking is paused after this long, so a forgotten tab does
+# not hold a core of a shared server forever (a closed tab stops at once: the browser stops
+# asking for ticks, and Streamlit frees the session after server.disconnectedSessionTTL).
+PLAY_WITHOUT_ACTION = 30 * 60
 REPLAY_MAX = 60  # snapshots kept for scrubbing (about 35 KB each)
 REPLAY_FIRST_EVERY = 25  # steps between snapshots until the buffer first fills
 TICK_WINDOW = 8  # ticks the displayed throughput is averaged over
@@ -134,6 +139,7 @@ def _locked(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         with guard().first():
+            touch()
             return fn(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
@@ -182,6 +188,11 @@ def run() -> GANRun:
 
 def playing() -> bool:
     return bool(st.session_state.get(PLAYING_KEY, False))
+
+
+def touch() -> None:
+    """Record a user action: opening the page, or any callback (a click, a changed setting)."""
+    st.session_state[ACTIVE_KEY] = time.monotonic()
 
 
 def notify(kind: str, text: str) -> None:
@@ -252,6 +263,7 @@ def ensure_state() -> None:
     ss = st.session_state
     if LOCK_KEY not in ss:  # the first run of a session: nothing else can run yet
         ss[LOCK_KEY] = Guard()
+        touch()
     with guard().first():
         _ensure_run()
 
@@ -408,6 +420,11 @@ def train_tick(seconds: float, max_steps: int) -> int:
     training slot of the server is taken, waits for one a moment, then gives the tick up."""
     g = guard()
     ss = st.session_state
+    if time.monotonic() - ss.get(ACTIVE_KEY, time.monotonic()) > PLAY_WITHOUT_ACTION:
+        ss[PLAYING_KEY] = False
+        notify("error", f"Paused after {PLAY_WITHOUT_ACTION // 60} minutes without a click, to "
+                        "share the server's cores; press Play to go on.")
+        return 0
     with training_slot(SLOT_WAIT, g.interrupted) as got:
         ss[WAITING_KEY] = 0 if got else others_waiting()
         if not got:

@@ -30,8 +30,11 @@ def chromium_path() -> str | None:
 
 
 @contextlib.contextmanager
-def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
-    """`streamlit run app.py` on a free port; yields its URL, stops it afterwards."""
+def streamlit_process(
+    timeout: float = 60.0, log=subprocess.DEVNULL
+) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`streamlit run app.py` on a free port (output to `log`); yields the process and its URL,
+    stops it afterwards."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
@@ -39,7 +42,7 @@ def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1",
          "--server.fileWatcherType=none", "--browser.gatherUsageStats=false"],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT,
+        cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -52,10 +55,17 @@ def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError("the Streamlit server did not start") from None
                 time.sleep(0.25)
-        yield url
+        yield proc, url
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def streamlit_server(timeout: float = 60.0) -> Iterator[str]:
+    """`streamlit run app.py` on a free port; yields its URL, stops it afterwards."""
+    with streamlit_process(timeout) as (_, url):
+        yield url
 
 
 @pytest.fixture(scope="session")

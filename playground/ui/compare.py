@@ -20,6 +20,7 @@ from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
 from ..training import fix_threads
+from .memory import return_freed_memory
 from .share import config_to_params
 from .text import escape
 
@@ -363,6 +364,7 @@ def cli_command(spec: dict) -> str | None:
 
 def render_page() -> None:
     fix_threads()
+    return_freed_memory()
     render_controls()
     st.title("Compare losses on paired seeds")
     st.markdown(

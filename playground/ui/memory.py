@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 
 M_MMAP_THRESHOLD = -3  # mallopt's parameter number in glibc's malloc.h
 MMAP_THRESHOLD = 1024 * 1024
 
 
+@functools.cache  # process-wide: the first call of any page that trains does it
 def return_freed_memory() -> bool:
-    """Fix glibc's mmap threshold for the whole process (once, at server start). False, and
-    nothing changed, where the C library is not glibc."""
+    """Fix glibc's mmap threshold for the whole process. False, and nothing changed, where the
+    C library is not glibc."""
     name = ctypes.util.find_library("c")
     try:
         mallopt = ctypes.CDLL(name).mallopt

@@ -3,7 +3,7 @@ and what it cannot have is said, shortened, in the warning, never silently reset
 
 from playground.config import TrainConfig
 from playground.ui.ranges import SIDEBAR_RANGES
-from playground.ui.share import config_to_params, parse_params
+from playground.ui.share import MAX_PROBLEMS, config_to_params, describe_problems, parse_params
 
 
 def test_a_round_trip_keeps_every_shared_field():
@@ -36,3 +36,12 @@ def test_long_values_and_names_are_shortened_in_problems():
     cfg, problems = parse_params({"activation": "x" * 100_000, "y" * 5000: "1"})
     assert cfg == TrainConfig()
     assert len(problems) == 2 and all(len(p) < 300 for p in problems)
+
+
+def test_the_warning_escapes_user_text_and_lists_at_most_a_few_problems():
+    _, problems = parse_params({f"bad{i}": "[x](http://evil.example)" for i in range(9)}
+                               | {"activation": "[x](http://evil.example)"})
+    message = describe_problems(problems)
+    assert "\\[x\\]\\(" in message  # brackets escaped: no markdown link
+    assert "http://" not in message.replace("\\", "")
+    assert message.count(";") == MAX_PROBLEMS and message.endswith(f"and {10 - MAX_PROBLEMS} more.")

@@ -92,14 +92,19 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
     return cfg, problems
 
 
+def describe_problems(problems: list[str]) -> str:
+    """One markdown message for `parse_params`'s problems: user text escaped, at most
+    MAX_PROBLEMS of them."""
+    shown = [escape(p, limit=len(p)) for p in problems[:MAX_PROBLEMS]]
+    if len(problems) > MAX_PROBLEMS:
+        shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
+    return "Some link parameters were ignored: " + "; ".join(shown) + "."
+
+
 def params_to_config(params: Mapping[str, str]) -> TrainConfig:
     """The config a URL describes; what cannot be read is reported with st.warning and
     replaced by its default, never raised."""
     cfg, problems = parse_params(params)
     if problems:
-        shown = [escape(p, limit=len(p)) for p in problems[:MAX_PROBLEMS]]
-        if len(problems) > MAX_PROBLEMS:
-            shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
-        st.warning("Some link parameters were ignored: " + "; ".join(shown) + ".",
-                   icon=":material/link_off:")
+        st.warning(describe_problems(problems), icon=":material/link_off:")
     return cfg

@@ -3,9 +3,10 @@ Streamlit's markdown messages (st.warning, st.error, st.toast, st.info, st.markd
 
 Streamlit renders message text as GitHub-flavoured markdown: a link parameter could otherwise
 show a clickable link, load a remote image (which tracks whoever opens the link), start a LaTeX
-block or a coloured-text directive. Every ASCII punctuation character is backslash-escaped (a
-CommonMark escape shows the character itself), which also breaks bare `http://` and `www.`
-autolinks and HTML tags; long values are cut, so a 100 KB parameter is not echoed in full.
+block, an emoji or icon code, or a coloured-text directive. Every ASCII punctuation character is
+backslash-escaped (a CommonMark escape shows the character itself), and bare web and mail
+addresses are broken up by an invisible word joiner (checked in Chromium: no link, image, HTML,
+LaTeX or icon is rendered); long values are cut, so a 100 KB parameter is not echoed in full.
 No streamlit import: pure string functions, tested without a server.
 """
 
@@ -15,7 +16,11 @@ import string
 
 MAX_ECHO = 200  # characters of user text a message shows
 
-_ESCAPES = str.maketrans({c: "\\" + c for c in string.punctuation})
+# GFM autolinks bare `http://…`, `www.…` and `a@b.c` even when every character is escaped, so a
+# word joiner (U+2060, invisible) goes before each ":", "." and "@", which breaks the patterns.
+_BREAK_LINKS = ":.@"
+_ESCAPES = str.maketrans({c: ("\u2060" if c in _BREAK_LINKS else "") + "\\" + c
+                          for c in string.punctuation})
 
 
 def shorten(text: object, limit: int = MAX_ECHO) -> str:

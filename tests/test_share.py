@@ -39,8 +39,8 @@ def test_long_values_and_names_are_shortened_in_problems():
 
 
 def test_the_warning_escapes_user_text_and_lists_at_most_a_few_problems():
-    _, problems = parse_params({f"bad{i}": "[x](http://evil.example)" for i in range(9)}
-                               | {"activation": "[x](http://evil.example)"})
+    _, problems = parse_params({"activation": "[x](http://evil.example)"}
+                               | {f"bad{i}": "1" for i in range(9)})
     message = describe_problems(problems)
     assert "\\[x\\]\\(" in message  # brackets escaped: no markdown link
     assert "http://" not in message.replace("\\", "")

@@ -1,0 +1,124 @@
+"""The README's measured tables, regenerated from the committed results in results/.
+
+    python scripts/readme_tables.py                 # print every table from results/*.json
+    python scripts/readme_tables.py --run presets   # re-measure (minutes of CPU), rewrite JSON
+    python scripts/readme_tables.py --run ema
+
+`presets` is `python -m playground presets --check --seeds 8 --json`; `ema` trains the README's
+headline setting (ring8, non-saturating + R1 gamma 0.1, 6000 steps) on 8 paired seeds with and
+without an averaged generator and keeps every run's evaluation history, so the table can say how
+often the convergence condition held, not only the last verdict. Seconds depend on the machine
+and its load; steps and labels reproduce bit for bit on one machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import pathlib
+import platform
+import sys
+
+import numpy as np
+
+ROOT = pathlib.Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from playground import metrics  # noqa: E402
+from playground.commands import presets as presets_command  # noqa: E402
+from playground.config import TrainConfig  # noqa: E402
+
+RESULTS = ROOT / "results"
+SEEDS = 8
+EMA = {"dataset": "ring8", "loss": "nonsaturating", "r1_gamma": 0.1, "steps": 6000,
+       "eval_every": 100, "g_ema": (0.0, 0.99), "late_from": 3000}
+
+
+def _machine() -> dict:
+    from playground.training import TRAIN_THREADS, device_label, resolve_device
+
+    return {"device": device_label(resolve_device("auto")), "threads": TRAIN_THREADS,
+            "cpu": platform.processor() or platform.machine()}
+
+
+def run_presets() -> dict:
+    rows = presets_command.check(list(presets_command.PRESETS), SEEDS)
+    return {"command": f"python -m playground presets --check --seeds {SEEDS} --json",
+            **_machine(), "presets": rows}
+
+
+def run_ema() -> dict:
+    from playground import sweeps
+
+    base = TrainConfig(dataset=EMA["dataset"], loss=EMA["loss"], r1_gamma=EMA["r1_gamma"])
+    cells = sweeps.expand_grid(base, {"g_ema": list(EMA["g_ema"])}, list(range(SEEDS)))
+    sweep = sweeps.Sweep(cells, EMA["steps"], eval_every=EMA["eval_every"])
+    records = sweep.run()
+    runs = []
+    for i, record in enumerate(records):
+        pop, k = sweep.member(i)
+        h = pop.histories[k]
+        raw = metrics.raw_labels(h.evals, h.mode_counts, pop.dataset.n_modes)
+        runs.append({**record, "eval_step": h.evals["step"].tolist(),
+                     "eval_high_quality": h.evals["high_quality"].tolist(),
+                     "eval_raw_label": raw})
+    return {"setting": EMA, **_machine(), "seconds": round(sweep.elapsed, 1), "runs": runs}
+
+
+def ema_table(result: dict) -> str:
+    late = result["setting"]["late_from"]
+    lines = ["| generator evaluated | verdict at step 6000 | converged, without a break, from step "
+             "(median) | "
+             f"evaluations after step {late} meeting the converged rule | HQ after step {late}: "
+             "mean, mean swing (std within a run) |", "|---|---|---|---|---|"]
+    by_variant: dict[str, list[dict]] = {}
+    for r in result["runs"]:
+        by_variant.setdefault(r["variant"], []).append(r)
+    for runs in by_variant.values():
+        decay = runs[0]["config"]["g_ema"]
+        name = f"averaged G (g_ema {decay:g})" if decay else "raw G"
+        labels = [r["verdict"]["label"] for r in runs]
+        counts = ", ".join(f"{lab.replace('_', ' ')} {labels.count(lab)}/{len(runs)}"
+                           for lab in metrics.LABELS if labels.count(lab))
+        since = [r["steps_to_convergence"] for r in runs if r["steps_to_convergence"] is not None]
+        held, hq_mean, hq_sd = [], [], []
+        for r in runs:
+            late_i = [i for i, s in enumerate(r["eval_step"]) if s > late]
+            held.append(np.mean([r["eval_raw_label"][i] == "converged" for i in late_i]))
+            hq = np.array([r["eval_high_quality"][i] for i in late_i])
+            hq_mean.append(hq.mean())
+            hq_sd.append(hq.std())
+        median = f"{np.median(since):.0f} ({len(since)} runs)" if since else "-"
+        lines.append(f"| {name} | {counts} | {median} | {np.mean(held):.0%} (per seed "
+                     f"{min(held):.0%}-{max(held):.0%}) | {np.mean(hq_mean):.0%}, "
+                     f"± {np.mean(hq_sd):.0%} |")
+    return "\n".join(lines)
+
+
+MEASUREMENTS = {"presets": (run_presets, "presets_check.json"),
+                "ema": (run_ema, "ema_ring8.json")}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--run", choices=sorted(MEASUREMENTS), action="append", default=[],
+                        help="re-measure and rewrite results/NAME.json first (repeatable)")
+    args = parser.parse_args()
+    RESULTS.mkdir(exist_ok=True)
+    for name in args.run:
+        measure, file = MEASUREMENTS[name]
+        (RESULTS / file).write_text(json.dumps(measure(), indent=1) + "\n")
+    presets_file, ema_file = RESULTS / "presets_check.json", RESULTS / "ema_ring8.json"
+    if presets_file.exists():
+        result = json.loads(presets_file.read_text())
+        print(f"Presets ({result['command']}; {result['device']}, {result['threads']} thread):\n")
+        print(presets_command.table(result["presets"]) + "\n")
+    if ema_file.exists():
+        result = json.loads(ema_file.read_text())
+        print(f"Averaged generator ({SEEDS} paired seeds, {result['device']}):\n")
+        print(ema_table(result))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -27,6 +27,7 @@ from ..records import Snapshot, Verdict
 from ..training import device_label
 from . import session
 from .controls import render_controls
+from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
 from .share import config_to_params
 
@@ -51,6 +52,7 @@ INTRO = (
 
 
 def render_page() -> None:
+    return_freed_memory()
     session.ensure_state()
     render_controls()
     st.title("GAN loss playground")

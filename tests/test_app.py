@@ -211,6 +211,10 @@ def test_bad_query_params_warn_and_fall_back_to_defaults():
     warning = " ".join(w.value for w in at.warning)
     assert "lr\\_g" in warning and "dataset" in warning and "bogus" in warning  # escaped
     assert at.session_state[RUN_KEY].config == TrainConfig()
+    at.run()  # the page's next rerun (e.g. the plot loader's) keeps the warning
+    assert " ".join(w.value for w in at.warning) == warning
+    click(at, "playground.link_dismiss")
+    assert not at.warning
 
 
 def test_replay_scrubs_back_when_paused():

@@ -57,6 +57,7 @@ def render_page() -> None:
     render_controls()
     st.title("GAN loss playground")
     load_plotly()
+    _link_problems()
     _notice()
     if not _preset_panel():  # an open preset says what to watch; otherwise the general intro
         st.markdown(INTRO)
@@ -72,6 +73,16 @@ def _notice() -> None:
         st.error(text, icon=":material/error:")
     elif kind == "info":
         st.toast(text, icon=":material/info:")
+
+
+def _link_problems() -> None:
+    text = st.session_state.get(session.LINK_KEY)
+    if not text:
+        return
+    row = st.container(horizontal=True, vertical_alignment="center")
+    row.warning(text, icon=":material/link_off:")
+    row.button("Dismiss", key="playground.link_dismiss", type="tertiary",
+               on_click=session.dismiss_link_problems)
 
 
 def _preset_panel() -> bool:

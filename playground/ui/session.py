@@ -27,7 +27,7 @@ from ..data import read_points
 from ..presets import PRESETS
 from ..records import Snapshot
 from ..training import GANRun, fix_threads
-from .share import IGNORED_PARAMS, config_to_params, params_to_config
+from .share import IGNORED_PARAMS, config_to_params, describe_problems, parse_params
 from .text import escape
 
 RUN_KEY = "playground.run"  # read by the theory pages: keep the name
@@ -44,6 +44,7 @@ PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is
 WAITING_KEY = "playground.waiting"  # other runs were training when this tick wanted a core
 UPLOADS_KEY = "playground.uploads"  # uploads so far: part of the uploader's key
 ACTIVE_KEY = "playground.active"  # time.monotonic() of the user's last action
+LINK_KEY = "playground.link_problems"  # what a link asked for that was refused, until dismissed
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
@@ -272,14 +273,14 @@ def _ensure_run() -> None:
     ss = st.session_state
     params = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
     if RUN_KEY not in ss:
-        cfg = params_to_config(params)
+        cfg = _link_config(params)
         seed_widgets(cfg)
         reset_run(cfg)
         ss[URL_KEY] = config_to_params(cfg)
     elif params and params != ss.get(URL_KEY):
         # arrived from a link on another page of this session (a full config in the URL); an
         # empty URL means "back to the Playground" and keeps the running game
-        cfg = params_to_config(params)
+        cfg = _link_config(params)
         seed_widgets(cfg)
         reset_run(cfg)
         ss[PLAYING_KEY] = False
@@ -289,10 +290,23 @@ def _ensure_run() -> None:
             apply_preset(name)
             ss[PLAYING_KEY] = False
         else:
-            st.warning(f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.",
-                       icon=":material/link_off:")
+            ss[LINK_KEY] = (f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.")
         del st.query_params["preset"]  # from now on the config parameters describe the run
     seed_widgets(run().config, only_missing=True)
+
+
+def _link_config(params: dict) -> TrainConfig:
+    """The config a link describes; what it asked for that was refused is kept for the page to
+    show until the user dismisses it (a notice shown once would vanish at the page's next
+    rerun, and a refused value would then look like a silent reset)."""
+    cfg, problems = parse_params(params)
+    if problems:
+        st.session_state[LINK_KEY] = describe_problems(problems)
+    return cfg
+
+
+def dismiss_link_problems() -> None:
+    st.session_state[LINK_KEY] = None
 
 
 def sync_url() -> None:

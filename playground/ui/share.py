@@ -10,8 +10,6 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 
-import streamlit as st
-
 from ..budget import check_budget
 from ..config import TrainConfig
 from .ranges import check_sidebar_range
@@ -56,7 +54,7 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
     range is skipped (its default kept) and described in `problems`; a combination over the
     server's compute budget keeps the default network, batch and D steps; any other
     combination the config rejects gives the defaults. Problems quote user text shortened but
-    unescaped (see `params_to_config`)."""
+    unescaped (`describe_problems` escapes them for display)."""
     problems: list[str] = []
     changes: dict[str, object] = {}
     for name, text in params.items():
@@ -99,12 +97,3 @@ def describe_problems(problems: list[str]) -> str:
     if len(problems) > MAX_PROBLEMS:
         shown.append(f"and {len(problems) - MAX_PROBLEMS} more")
     return "Some link parameters were ignored: " + "; ".join(shown) + "."
-
-
-def params_to_config(params: Mapping[str, str]) -> TrainConfig:
-    """The config a URL describes; what cannot be read is reported with st.warning and
-    replaced by its default, never raised."""
-    cfg, problems = parse_params(params)
-    if problems:
-        st.warning(describe_problems(problems), icon=":material/link_off:")
-    return cfg

@@ -48,10 +48,12 @@ def history(steps: int, evals: int) -> tuple[dict, dict]:
 def test_landscape_has_every_layer_with_fixed_axes():
     fig = landscape_figure(snapshot(), BOUNDS, LAYERS)
     kinds = [t.type for t in fig.data]
-    assert kinds == ["contour", "scatter", "scatter", "scatter", "scatter"]  # no WebGL
-    contour = fig.data[0]
+    assert kinds == ["heatmap", "contour", "scatter", "scatter", "scatter", "scatter"]  # no GL
+    heatmap, contour = fig.data[:2]
+    np.testing.assert_array_equal(np.asarray(heatmap.z), np.round(snapshot().d_grid * 255))
+    assert (heatmap.zmin, heatmap.zmax) == (0, 255) and (contour.zmin, contour.zmax) == (0, 1)
     assert contour.contours.start == contour.contours.end == 0.5  # the D = 1/2 line
-    assert (contour.zmin, contour.zmax) == (0.0, 1.0)
+    assert contour.contours.coloring == "none" and contour.showscale is False
     assert tuple(fig.layout.xaxis.range) == (-3.0, 3.0)
     assert tuple(fig.layout.yaxis.range) == (-3.0, 3.0)
     assert fig.layout.xaxis.autorange is False and fig.layout.yaxis.scaleanchor == "x"
@@ -97,7 +99,7 @@ def test_non_finite_values_are_never_drawn_inside_the_view():
     fig = landscape_figure(snap, BOUNDS, LAYERS)
     fake = next(t for t in fig.data if t.name == "fake G(z)")
     assert len(fake.x) == 511 and np.isfinite(np.asarray(fake.x)).all()
-    assert math.isnan(np.asarray(fig.data[0].z)[0, 0])  # a gap in D's heatmap
+    assert math.isnan(np.asarray(fig.data[1].z)[0, 0])  # no D value shown for that cell
 
 
 def test_fakes_outside_the_view_are_pinned_to_its_edge_and_counted():
@@ -122,7 +124,7 @@ def test_caption_describes_only_the_layers_shown():
 
 def test_d_colour_bar_names_both_ends():
     bar = landscape_figure(snapshot(), BOUNDS, ["D(x) heatmap"]).data[0].colorbar
-    assert list(bar.tickvals) == [0.0, 0.5, 1.0]
+    assert list(bar.tickvals) == [0, 127.5, 255]  # D = 0, 1/2, 1 in the heatmap's byte levels
     assert bar.ticktext[0].endswith("fake") and bar.ticktext[-1].endswith("real")
 
 

@@ -108,16 +108,26 @@ def landscape_figure(
     span = max(x1 - x0, y1 - y0)
     data: list[dict] = []
     if "D(x) heatmap" in layers:
-        # one trace for both: the fill is the smooth heatmap, the single contour is D = 1/2
+        # The fill is a heatmap and D = 1/2 a contour trace that draws only its line: the
+        # browser redraws that pair in about half the time of one filled contour trace
+        # (measured with Plotly.react on this figure in Chromium: 65 ms against 120 ms).
+        # The heatmap's colours need no more than a byte per cell (D in 256 levels: a quarter
+        # of the float32 bytes); the contour keeps float32 D for the line and the hover text.
+        gx, gy, d = _f32(snap.grid_x), _f32(snap.grid_y), _f32(snap.d_grid)
+        levels = np.round(np.nan_to_num(d, nan=0.5) * 255).astype(np.uint8)
         data.append(dict(
-            type="contour", x=_f32(snap.grid_x), y=_f32(snap.grid_y), z=_f32(snap.d_grid),
-            zmin=0.0, zmax=1.0, colorscale=D_COLORSCALE, opacity=0.85,
-            contours=dict(start=0.5, end=0.5, size=1, coloring="heatmap"),
-            line=dict(color="#333333", width=1.5, dash="dot"),
+            type="heatmap", x=gx, y=gy, z=levels, zmin=0, zmax=255, zsmooth="fast",
+            colorscale=D_COLORSCALE, opacity=0.85, hoverinfo="skip",
             colorbar=dict(title=dict(text="D(x)", side="right"), len=0.6, thickness=12,
-                          tickvals=[0.0, 0.5, 1.0], ticktext=["0 fake", "½", "1 real"]),
+                          tickvals=[0, 127.5, 255], ticktext=["0 fake", "½", "1 real"]),
+            name="D(x)",
+        ))
+        data.append(dict(
+            type="contour", x=gx, y=gy, z=d, zmin=0.0, zmax=1.0, showscale=False,
+            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+            line=dict(color="#333333", width=1.5, dash="dot"),
             hovertemplate="x=%{x:.2f} y=%{y:.2f}<br>D(x)=%{z:.3f}<extra></extra>",
-            name="D(x), dotted: D = 1/2",
+            name="D = 1/2",
         ))
     if "latent grid" in layers:
         wx, wy = _warp_lines(snap.warp)

@@ -13,6 +13,8 @@ Against `streamlit run app.py` in headless Chromium, for the default config on C
 - steps/s while playing against the headless engine (GANRun.advance_for in a loop, one torch
   thread as in the app, before and after the browser run), and the server's training share.
 `--load N` runs N CPU-bound processes beside it (a busy machine), stopped at the end.
+`--nice-browser` runs Chromium at the lowest CPU priority: on a small machine the browser
+otherwise takes CPU from the server, which a real user's browser (on their own machine) does not.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import multiprocessing
 import re
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -98,13 +101,20 @@ def _wait(predicate, timeout: float = 30.0, poll: float = 0.01) -> float:
     return time.perf_counter() - start
 
 
-def ui_figures(seconds: float, shots: Path | None) -> dict:
+def niced_chromium(folder: Path) -> str:
+    wrapper = folder / "chromium-niced"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {chromium_path()} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
+def ui_figures(seconds: float, shots: Path | None, browser_path: str) -> dict:
     from playwright.sync_api import sync_playwright
 
     received: list[tuple[float, int]] = []
     out: dict = {}
     with streamlit_server() as url, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        browser = p.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
         page = browser.new_page(viewport={"width": 1440, "height": 1000})
         page.on("websocket", lambda ws: ws.on(
             "framereceived", lambda payload: received.append((time.perf_counter(), len(payload)))))
@@ -174,21 +184,26 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=10.0)
     parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside it")
     parser.add_argument("--shots", type=Path, default=None)
+    parser.add_argument("--nice-browser", action="store_true",
+                        help="run Chromium at the lowest CPU priority")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
-    with cpu_load(args.load):
+    with cpu_load(args.load), tempfile.TemporaryDirectory() as tmp:
+        browser = niced_chromium(Path(tmp)) if args.nice_browser else chromium_path()
         before = headless_rate(args.seconds / 2)
-        ui = ui_figures(args.seconds, args.shots)
+        ui = ui_figures(args.seconds, args.shots, browser)
         after = headless_rate(args.seconds / 2)
     ui["headless_steps_per_s"] = (before + after) / 2
     ui["page_share_of_headless"] = ui["page_steps_per_s"] / ui["headless_steps_per_s"]
     ui["load_processes"] = args.load
+    ui["nice_browser"] = args.nice_browser
     if args.json:
         print(json.dumps(ui, indent=2))
         return
-    print(f"CPU load beside it:   {args.load} busy process(es)")
+    print(f"CPU load beside it:   {args.load} busy process(es); browser "
+          f"{'at the lowest priority' if args.nice_browser else 'at normal priority'}")
     print(f"page to figures:      {ui['page_to_figures_s']:.2f} s")
     print(f"blank samples:        {ui['blank_samples']} of {ui['samples']} "
           f"(at most {ui['most_plot_nodes']} plot nodes at once)")

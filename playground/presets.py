@@ -87,12 +87,13 @@ PRESETS: dict[str, Preset] = {
     "grid_r1": Preset(
         "R1 covers the grid",
         "The same grid run with R1 (gamma = 1) captures all 25 modes.",
-        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=1.0),
+        # judged on the averaged G: G itself often keeps one of the 25 modes below its share
+        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=1.0, g_ema=0.99),
         5000,
         "converged",
         "With R1, D's landscape stays smooth near the real points, so the fakes are drawn towards "
-        "every mode rather than piling onto a few. Watch the modes counter climb to 25/25; the "
-        "samples are blurrier than without R1, but every mode gets its share.",
+        "every mode rather than piling onto a few. The metrics judge the averaged generator "
+        "(g_ema), which jitters less than G itself. Watch the modes counter climb to 25/25.",
         eval_every=100,
     ),
     # deterministic on the CPU: seeds 0-7 all overflow at step 3

@@ -13,6 +13,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
+# plotly imports pandas lazily while it validates a figure, and two sessions making that first
+# import at the same moment got a partially initialised module ("module 'pandas' has no
+# attribute 'Series'", seen with 5 sessions in tests/e2e/load.py): import it with the page
+import pandas  # noqa: F401
 import streamlit as st
 
 from ..figures.live import (
@@ -159,8 +163,11 @@ class View:
 def _read_view() -> View:
     r = session.run()
     frame = _replay_frame(r.step_count)
+    frames = st.session_state[session.REPLAY_KEY].frames
+    # the replay often recorded the latest step already: its frame is the live one
+    latest = frames[-1] if frames and frames[-1].step == r.step_count else r.snapshot()
     return View(
-        step=r.step_count, shown=frame or r.snapshot(), replaying=frame is not None,
+        step=r.step_count, shown=frame or latest, replaying=frame is not None,
         verdict=r.verdict(), steps=r.history.steps, evals=r.history.evals,
         n_modes=r.population.dataset.n_modes, bounds=r.population.dataset.bounds,
         device=device_label(r.device), diverged=r.diverged,

@@ -4,20 +4,26 @@
 
 Loopback only, bounded in time. Each session opens its own link (seed i, datasets in turn), so
 no two train the same run; all press Play, train for `--seconds`, then Pause. Reported:
-- per-session steps/s while playing (from each page's step counter),
+- per-session steps/s while playing (from each page's step counter), and the cores the server
+  kept busy meanwhile,
 - Pause latency per session (click to the Play button back),
 - the server's resident memory (sampled every 2 s; peak and at the end),
 - exceptions (shown on any page, or printed by the server),
 - isolation and reproducibility: each session's exported history (the CSV download) must equal,
   byte for byte, a headless run of the same config for the same number of steps.
-The browser runs at the lowest CPU priority: on a real deployment each visitor's browser is on
-their own machine, not on the server's cores.
+On a real deployment each visitor's browser runs on their own machine, not on the server's
+cores; here all N run beside the server. So the browser runs at the lowest CPU priority and, unless
+`--draw` is given, its pages get a stand-in for plotly.js that draws nothing: the server still
+builds, serialises and sends every figure of every redraw (its whole load), but the 2-core box
+does not also paint N live charts, which would starve the server of the tick requests that drive
+it (one page drawing takes about 0.9 of a core here).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -38,6 +44,13 @@ def rss_mb(pid: int) -> float:
     with open(f"/proc/{pid}/status") as fh:
         kb = next(int(line.split()[1]) for line in fh if line.startswith("VmRSS:"))
     return kb / 1024
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far."""
+    with open(f"/proc/{pid}/stat") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def step_of(page) -> int:
@@ -64,7 +77,12 @@ def niced_chromium(folder: Path) -> str:
     return str(wrapper)
 
 
-def run_load(sessions: int, seconds: float) -> dict:
+# Defined before the page loads, so the plot loader sees plotly.js as present and never sends it.
+NO_DRAWING = "window.Plotly = { react: () => Promise.resolve() };"
+
+
+def run_load(sessions: int, seconds: float, draw: bool) -> dict:
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     memory: list[float] = []
@@ -84,25 +102,41 @@ def run_load(sessions: int, seconds: float) -> dict:
         for params in links:
             page = browser.new_context(viewport={"width": 1440, "height": 1000},
                                        accept_downloads=True).new_page()
+            if not draw:
+                page.add_init_script(NO_DRAWING)
             page.goto(url + "/?" + "&".join(f"{k}={v}" for k, v in params.items()))
             pages.append(page)
         for page in pages:
             page.locator(".st-key-playground-status").wait_for(timeout=180_000)
         for page in pages:
             page.get_by_role("button", name="Play", exact=True).click()
+        unanswered = 0  # Play clicks that did not turn the button into Pause within 60 s
         for page in pages:
-            page.get_by_role("button", name="Pause", exact=True).wait_for(timeout=60_000)
+            pause = page.get_by_role("button", name="Pause", exact=True)
+            try:
+                pause.wait_for(timeout=60_000)
+            except PlaywrightTimeout:
+                unanswered += 1
+                page.get_by_role("button", name="Play", exact=True).click()
+                pause.wait_for(timeout=120_000)
         start = [(time.perf_counter(), step_of(page)) for page in pages]
+        cpu0, wall0 = cpu_seconds(proc.pid), time.perf_counter()
         time.sleep(seconds)
+        server_cores = (cpu_seconds(proc.pid) - cpu0) / (time.perf_counter() - wall0)
         rates = [(step_of(page) - s0) / (time.perf_counter() - t0)
                  for page, (t0, s0) in zip(pages, start)]
 
-        pause = []
+        pause = []  # seconds from the Pause click to the Play button; inf: not within 120 s
         for page in pages:
             clicked = time.perf_counter()
             page.get_by_role("button", name="Pause", exact=True).click()
-            page.get_by_role("button", name="Play", exact=True).wait_for(timeout=60_000)
-            pause.append(time.perf_counter() - clicked)
+            try:
+                page.get_by_role("button", name="Play", exact=True).wait_for(timeout=120_000)
+                pause.append(time.perf_counter() - clicked)
+            except PlaywrightTimeout:
+                pause.append(float("inf"))
+                page.get_by_role("button", name="Pause", exact=True).click()
+                page.get_by_role("button", name="Play", exact=True).wait_for(timeout=120_000)
         stop.set()
         end_mb = rss_mb(proc.pid)
 
@@ -121,16 +155,21 @@ def run_load(sessions: int, seconds: float) -> dict:
             steps.append(n)
         browser.close()
         log.seek(0)
-        exceptions += log.read().count("Traceback")
+        server_log = log.read()
+        exceptions += server_log.count("Traceback")
+        first_error = server_log[server_log.find("Traceback"):][:6000] if exceptions else ""
     return {
-        "sessions": sessions, "seconds_playing": seconds,
+        "sessions": sessions, "seconds_playing": seconds, "pages_draw": draw,
         "steps_per_s_per_session": {"median": statistics.median(rates), "min": min(rates),
                                     "max": max(rates)},
         "steps_per_s_total": sum(rates),
+        "server_cores_busy": server_cores,
         "pause_latency_s": {"median": statistics.median(pause), "max": max(pause)},
         "pauses_within_1s": sum(t <= 1.0 for t in pause),
         "server_rss_mb": {"idle": idle_mb, "peak": max(memory, default=end_mb), "end": end_mb},
         "exceptions": exceptions,
+        "play_clicks_unanswered": unanswered,
+        "first_server_error": first_error,
         "exports_matching_headless": sum(matches),
         "steps_trained": steps,
     }
@@ -140,22 +179,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--seconds", type=float, default=60.0)
+    parser.add_argument("--draw", action="store_true",
+                        help="let every page draw its figures (the browser then competes with "
+                             "the server for this machine's cores)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not 1 <= args.sessions <= 50 or not 1 <= args.seconds <= 600:
         parser.error("--sessions must be in [1, 50] and --seconds in [1, 600]")
-    out = run_load(args.sessions, args.seconds)
+    out = run_load(args.sessions, args.seconds, args.draw)
     if args.json:
         print(json.dumps(out, indent=2))
         return
     r, p, m = out["steps_per_s_per_session"], out["pause_latency_s"], out["server_rss_mb"]
-    print(f"{out['sessions']} sessions playing {out['seconds_playing']:g} s")
+    print(f"{out['sessions']} sessions playing {out['seconds_playing']:g} s "
+          f"({'pages draw their figures' if out['pages_draw'] else 'pages do not draw'})")
     print(f"steps/s per session: median {r['median']:.1f} (min {r['min']:.1f}, "
-          f"max {r['max']:.1f}); all sessions together {out['steps_per_s_total']:.0f}")
+          f"max {r['max']:.1f}); all sessions together {out['steps_per_s_total']:.0f}; "
+          f"the server kept {out['server_cores_busy']:.2f} cores busy")
     print(f"Pause latency: median {p['median']:.2f} s, max {p['max']:.2f} s; "
           f"{out['pauses_within_1s']} of {out['sessions']} within 1 s")
     print(f"server RSS: idle {m['idle']:.0f} MB, peak {m['peak']:.0f} MB, end {m['end']:.0f} MB")
-    print(f"exceptions: {out['exceptions']}")
+    print(f"exceptions: {out['exceptions']}; Play clicks unanswered within 60 s: "
+          f"{out['play_clicks_unanswered']}")
+    if out["first_server_error"]:
+        print(out["first_server_error"])
     print(f"exports equal to a headless run: {out['exports_matching_headless']} of "
           f"{out['sessions']}")
 

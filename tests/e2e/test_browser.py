@@ -67,7 +67,7 @@ def test_play_draws_every_frame_pause_answers_and_step_shows_the_counter(
         target = paused + 1
         page.wait_for_function(f"() => ({PLOTS})().steps.every(s => s == {target})",
                                timeout=30_000)
-        expect(status).to_contain_text(f"Step {target}")
+        expect(status).to_contain_text(f"Step {target:,}")
         paused = target
     expect(status).to_contain_text("G only: D frozen")
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -425,7 +425,7 @@ def moved() -> str:
 
 
 # -- the live tick ----------------------------------------------------------------------------
-SLOT_WAIT = 0.5  # seconds a tick waits for a training slot before redrawing without training
+SLOT_WAIT = 3.0  # seconds a tick waits for a training slot before redrawing without training
 
 
 def train_tick(seconds: float, max_steps: int) -> int:

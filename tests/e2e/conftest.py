@@ -29,6 +29,16 @@ def chromium_path() -> str | None:
             or shutil.which("chromium-browser"))
 
 
+def niced_chromium(folder: Path) -> str:
+    """A wrapper script in `folder` that runs the system Chromium at the lowest CPU priority: on
+    a small machine the browser otherwise takes CPU from the server, which a real user's
+    browser (on their own machine) does not. For the measurement scripts."""
+    wrapper = folder / "chromium-niced"
+    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {chromium_path()} "$@"\n')
+    wrapper.chmod(0o755)
+    return str(wrapper)
+
+
 @contextlib.contextmanager
 def streamlit_process(
     timeout: float = 60.0, log=subprocess.DEVNULL

@@ -35,7 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).absolute().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import BROWSER_ARGS, chromium_path, streamlit_process  # noqa: E402
+from tests.e2e.conftest import BROWSER_ARGS, niced_chromium, streamlit_process  # noqa: E402
 
 DATASETS = ("ring8", "grid25", "spiral", "moons", "circles")
 
@@ -68,13 +68,6 @@ def headless_csv(params: dict, steps: int) -> str:
     run = GANRun(cfg)
     run.advance(steps)
     return run.history.to_csv()
-
-
-def niced_chromium(folder: Path) -> str:
-    wrapper = folder / "chromium-niced"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {chromium_path()} "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
 
 
 # Defined before the page loads, so the plot loader sees plotly.js as present and never sends it.

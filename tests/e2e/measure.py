@@ -33,7 +33,12 @@ from pathlib import Path
 ROOT = Path(__file__).absolute().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.conftest import BROWSER_ARGS, chromium_path, streamlit_server  # noqa: E402
+from tests.e2e.conftest import (  # noqa: E402
+    BROWSER_ARGS,
+    chromium_path,
+    niced_chromium,
+    streamlit_server,
+)
 
 # The browser's view of the two live plots: how many plot nodes exist, whether each one has its
 # axes drawn (a blank frame has none), and the step each shows (data-step, set by the plot
@@ -118,13 +123,6 @@ def _wait(predicate, timeout: float = 30.0, poll: float = 0.01) -> float:
             raise TimeoutError("the page did not change in time")
         time.sleep(poll)
     return time.perf_counter() - start
-
-
-def niced_chromium(folder: Path) -> str:
-    wrapper = folder / "chromium-niced"
-    wrapper.write_text(f'#!/bin/sh\nexec nice -n 19 {chromium_path()} "$@"\n')
-    wrapper.chmod(0o755)
-    return str(wrapper)
 
 
 def ui_figures(seconds: float, shots: Path | None, browser_path: str) -> dict:

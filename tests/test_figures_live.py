@@ -131,6 +131,7 @@ def test_d_colour_bar_names_both_ends():
 def test_charts_name_the_step_axis_and_mark_a_replayed_step():
     fig = charts_figure(*history(300, 3), n_modes=8)
     assert fig.layout.xaxis5.title.text == "step" and fig.layout.xaxis6.title.text == "step"
+    assert {tuple(fig.layout[f"xaxis{i}"].range) for i in ("", 2, 3, 4, 5, 6)} == {(0, 300)}
     assert not fig.layout.shapes
     marked = charts_figure(*history(300, 3), n_modes=8, cursor=120)
     assert len(marked.layout.shapes) == 6 and {s.x0 for s in marked.layout.shapes} == {120}

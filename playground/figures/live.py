@@ -293,6 +293,9 @@ def charts_figure(
 
     layout = copy.deepcopy(_GRIDS[bool(n_modes)])
     layout["yaxis2"].update(range=[0, 1])
+    if len(x):  # one step axis for all six panels (a lone evaluation would get 99-101)
+        for i in range(1, 7):
+            layout[f"xaxis{'' if i == 1 else i}"]["range"] = [0, float(x[-1])]
     layout["yaxis3"].update(type="log", dtick=_decades_per_tick(steps["grad_norm_d"][idx],
                                                                  steps["grad_norm_g"][idx]),
                             exponentformat="power")

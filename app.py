@@ -1,7 +1,7 @@
 """GAN loss playground: the live Playground page (entry point of `streamlit run app.py`).
 
 Legacy `pages/` discovery supplies the other pages (st.navigation over files in `pages/` breaks
-AppTest, see DESIGN.md §1); the sidebar links are drawn by playground.ui.nav.
+AppTest, see README, "Layout"); the sidebar links are drawn by playground.ui.nav.
 """
 
 import streamlit as st

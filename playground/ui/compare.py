@@ -19,7 +19,6 @@ from .. import sweeps
 from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
-from ..training import fix_threads
 from .memory import return_freed_memory
 from .share import config_to_params
 from .text import escape
@@ -82,7 +81,7 @@ def render_controls() -> None:
             "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
             help="Generator loss, and the weight γ of the R1 penalty on D (off when absent). "
                  "By default the card's four: R1 γ = 0.1 on the ring, 1 on the grid "
-                 "(DESIGN.md §5b: the values where R1 covers every mode for every seed).",
+                 "(the values where R1 covered every mode in the project's 8-seed sweeps).",
         )
         st.slider("Seeds", 1, 16, 4, key="cmp_seeds", bind="query-params",
                   help="Seeds 0..N-1. Every variant starts from the same weights and sees the "
@@ -304,8 +303,8 @@ def _tables(records: list[dict]) -> None:
     st.subheader("Summary over seeds")
     st.dataframe(summary_frame(records), hide_index=True)
     st.caption("Mean ± standard deviation over seeds of the last evaluation. Verdicts from each "
-               "run's metric history (DESIGN.md §5); steps to converge: the first evaluation "
-               "from which the verdict stayed 'converged'.")
+               "run's metric history (README, \"How the verdict is decided\"); steps to "
+               "converge: the first evaluation from which the verdict stayed 'converged'.")
     diffs = differences_frame(records)
     if len(diffs):
         st.subheader("Paired differences")
@@ -363,7 +362,6 @@ def cli_command(spec: dict) -> str | None:
 
 
 def render_page() -> None:
-    fix_threads()
     return_freed_memory()
     render_controls()
     st.title("Compare losses on paired seeds")

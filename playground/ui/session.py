@@ -26,7 +26,7 @@ from ..config import TrainConfig
 from ..data import read_points
 from ..presets import PRESETS
 from ..records import Snapshot
-from ..training import GANRun, fix_threads
+from ..training import GANRun
 from .share import IGNORED_PARAMS, config_to_params, describe_problems, parse_params
 from .text import escape
 
@@ -450,7 +450,6 @@ def train_tick(seconds: float, max_steps: int) -> int:
 def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
     ss = st.session_state
     r = run()
-    fix_threads()  # torch keeps the thread count per thread, and reruns may run on new ones
     start = time.perf_counter()
     done = r.advance_for(seconds, max_steps, stop=stop)
     end = time.perf_counter()

@@ -59,10 +59,9 @@ def step_of(page) -> int:
 
 
 def headless_csv(params: dict, steps: int) -> str:
-    from playground.training import GANRun, fix_threads
+    from playground.training import GANRun
     from playground.ui.share import parse_params
 
-    fix_threads()
     cfg, problems = parse_params(params)
     assert not problems, problems
     run = GANRun(cfg)

@@ -99,9 +99,8 @@ def cpu_load(n: int):
 
 def headless_rate(seconds: float) -> float:
     from playground.config import TrainConfig
-    from playground.training import GANRun, fix_threads
+    from playground.training import GANRun
 
-    fix_threads()
     run = GANRun(TrainConfig(device="cpu"))
     run.advance(64)  # warm-up
     start, first = time.perf_counter(), run.step_count

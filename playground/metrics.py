@@ -28,10 +28,16 @@ N_NEAREST = 512  # real points the distance of fakes to the data is measured aga
 
 def mode_counts(samples: np.ndarray, centers: np.ndarray, std: float) -> np.ndarray:
     """(n_modes,) number of HQ samples whose nearest centre is each mode."""
-    d2 = ((samples[:, None, :] - centers[None, :, :]) ** 2).sum(-1)  # (n, modes)
+    d2 = _squared_distances(samples, centers)  # (n, modes)
     nearest = d2.argmin(1)
     hq = d2[np.arange(len(samples)), nearest] <= (HQ_STDS * std) ** 2
     return np.bincount(nearest[hq], minlength=len(centers))
+
+
+def _squared_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """(len(a), len(b)) squared distances of 2D points, dx² + dy²: the same numbers as summing
+    a (n, m, 2) difference array over its last axis, several times faster (no strided sum)."""
+    return (a[:, 0, None] - b[None, :, 0]) ** 2 + (a[:, 1, None] - b[None, :, 1]) ** 2
 
 
 def mode_metrics(samples: np.ndarray, centers: np.ndarray, std: float) -> dict:
@@ -85,9 +91,18 @@ def sliced_wasserstein(a: np.ndarray, b: np.ndarray, n_projections: int = 128) -
     angles = np.random.default_rng(0).uniform(0, np.pi, n_projections)  # fixed: comparable runs
     dirs = np.stack([np.cos(angles), np.sin(angles)], 1)
     levels = (np.arange(256) + 0.5) / 256
-    qa = np.quantile(a @ dirs.T, levels, axis=0)
-    qb = np.quantile(b @ dirs.T, levels, axis=0)
-    return float(np.abs(qa - qb).mean())
+    return float(np.abs(_quantiles(a, dirs, levels) - _quantiles(b, dirs, levels)).mean())
+
+
+def _quantiles(points: np.ndarray, dirs: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """(directions, levels) quantiles of the projections, as np.quantile's default ('linear')
+    method gives them, from one sort along contiguous rows: np.quantile partitions once per
+    level and took most of an evaluation's time."""
+    s = np.sort(dirs @ points.T, axis=1)  # (directions, n)
+    pos = levels * (s.shape[1] - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, s.shape[1] - 1)
+    return s[:, lo] + (s[:, hi] - s[:, lo]) * (pos - lo)
 
 
 def modes_covered(counts: np.ndarray) -> int:
@@ -108,7 +123,7 @@ def fake_distance(samples: np.ndarray, reference: np.ndarray) -> float:
     if not len(finite):
         return math.nan
     real = reference[:N_NEAREST]
-    d2 = ((finite[:, None, :] - real[None, :, :]) ** 2).sum(-1).min(1)
+    d2 = _squared_distances(finite, real).min(1)
     return float(np.sqrt(np.median(d2)) / spread(reference))
 
 

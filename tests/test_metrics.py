@@ -56,6 +56,30 @@ def test_sliced_wasserstein_is_zero_for_equal_sets_and_measures_a_shift():
     assert 0.5 < shifted < 1.0  # mean |cos| over directions = 2 / pi
 
 
+def test_sliced_wasserstein_is_the_mean_gap_of_np_quantiles_over_the_fixed_directions():
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(size=(2500, 2)), rng.normal(size=(1000, 2)) * 1.5
+    angles = np.random.default_rng(0).uniform(0, np.pi, 128)
+    dirs = np.stack([np.cos(angles), np.sin(angles)], 1)
+    levels = (np.arange(256) + 0.5) / 256
+    reference = np.abs(np.quantile(a @ dirs.T, levels, axis=0)
+                       - np.quantile(b @ dirs.T, levels, axis=0)).mean()
+    assert abs(metrics.sliced_wasserstein(a, b) - reference) < 1e-12
+
+
+def test_distances_to_modes_and_to_the_data_are_those_of_the_plain_formula():
+    rng = np.random.default_rng(4)
+    samples, real = rng.normal(size=(300, 2)) * 2, rng.normal(size=(600, 2)) * 2
+    d2 = ((samples[:, None, :] - RING[None]) ** 2).sum(-1)
+    nearest = d2.argmin(1)
+    hq = d2[np.arange(300), nearest] <= (metrics.HQ_STDS * 0.5) ** 2
+    expected = np.bincount(nearest[hq], minlength=8)
+    np.testing.assert_array_equal(metrics.mode_counts(samples, RING, 0.5), expected)
+    nearest_real = ((samples[:, None, :] - real[None, :512]) ** 2).sum(-1).min(1)
+    spread = np.sqrt(((real - real.mean(0)) ** 2).sum(1).mean())
+    assert metrics.fake_distance(samples, real) == np.sqrt(np.median(nearest_real)) / spread
+
+
 def _history(counts, hq=0.9, *, distance=0.01, movement=0.05, grad=0.1, every=100):
     """Evaluation columns for constructed per-mode HQ counts (evaluations, n_modes)."""
     counts = np.asarray(counts, float)

@@ -111,3 +111,38 @@ PRESETS: dict[str, Preset] = {
         eval_every=10,
     ),
 }
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """A comparison on paired seeds that shows one difference: `variants` (config changes on
+    top of `base`) trained on seeds 0..seeds-1 for `steps` steps. `expected` names the variant
+    that the paired interval of `metric` must favour (the interval excludes 0), re-measured by
+    `python scripts/readme_tables.py --run compare`."""
+
+    title: str
+    summary: str
+    base: TrainConfig
+    variants: tuple[dict, ...]
+    seeds: int
+    steps: int
+    metric: str  # a sweeps.COMPARED_METRICS entry
+    expected: int  # index into `variants` of the variant the interval favours
+    eval_every: int = 100
+
+
+DEFAULT_COMPARISON = "r1_grid"
+COMPARISONS: dict[str, Comparison] = {
+    "r1_grid": Comparison(
+        "R1 against no R1 on the 25-Gaussian grid",
+        "Without R1 the generator keeps fewer and fewer of the 25 modes; with R1 (gamma 1) it "
+        "keeps most of them.",
+        TrainConfig(dataset="grid25", loss="nonsaturating", hidden=32, batch_size=128,
+                    lr_g=2e-3, lr_d=2e-3, g_ema=0.99),
+        ({"r1_gamma": 0.0}, {"r1_gamma": 1.0}),
+        seeds=8,
+        steps=2000,
+        metric="modes_captured",
+        expected=1,
+    ),
+}

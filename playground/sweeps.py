@@ -39,6 +39,10 @@ R1_GAMMA_BY_DATASET = {"ring8": 0.1, "grid25": 1.0}
 DEFAULT_R1_GAMMA = 0.1
 METRIC_FIELDS = ("modes_captured", "n_modes", "high_quality", "reverse_kl", "js_grid", "sliced_w")
 COMPARED_METRICS = ("modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w")
+# +1: higher is better (more modes, more samples near a mode); -1: lower is better (divergences
+# and distances to the data)
+BETTER = {"modes_captured": +1, "high_quality": +1, "reverse_kl": -1, "js_grid": -1,
+          "sliced_w": -1}
 VERDICT_LABELS = metrics.LABELS
 
 
@@ -155,6 +159,15 @@ class Sweep:
     @property
     def steps_total(self) -> int:
         return self.steps * len(self.populations)
+
+    @property
+    def model_steps_done(self) -> int:
+        """Steps trained so far summed over runs: what a run-count-independent rate counts."""
+        return sum(min(p.step_count, self.steps) * len(p.configs) for p in self.populations)
+
+    @property
+    def model_steps_total(self) -> int:
+        return self.steps * len(self.cells)
 
     @property
     def elapsed(self) -> float:
@@ -318,7 +331,8 @@ def paired_differences(
     """For every pair of variants (a listed before b) and metric: the mean over seeds of
     metric(b) - metric(a), paired by seed, with a 95% t-interval. Seeds where either value is
     missing (e.g. reverse KL with no high-quality sample) are left out; `n` says how many
-    pairs remain. An interval that excludes 0 is a difference the seeds agree on."""
+    pairs remain, `higher` / `lower` on how many seeds b was above / below a. An interval that
+    excludes 0 is a difference the seeds agree on."""
     groups = _by_variant(records)
     by_seed = {v: {r["config"]["seed"]: r for r in runs} for v, runs in groups.items()}
     rows = []
@@ -329,8 +343,80 @@ def paired_differences(
             diffs = [d for d in diffs if math.isfinite(d)]
             mean, lo, hi = mean_interval(diffs)
             rows.append({"a": a, "b": b, "metric": m, "n": len(diffs),
+                         "higher": sum(d > 0 for d in diffs), "lower": sum(d < 0 for d in diffs),
                          "mean_diff": mean, "ci_low": lo, "ci_high": hi})
     return rows
+
+
+def reading(d: Mapping) -> str:
+    """What a paired difference says: 'b' or 'a' (that variant is better, the interval excludes
+    0), 'unclear' (it includes 0) or 'too few seeds' (no interval below two seeds)."""
+    if not math.isfinite(d["ci_low"]):
+        return "too few seeds"
+    if d["ci_low"] > 0 or d["ci_high"] < 0:
+        return "b" if (d["mean_diff"] > 0) == (BETTER[d["metric"]] > 0) else "a"
+    return "unclear"
+
+
+_HEADLINE_METRIC = {True: "modes_captured", False: "sliced_w"}  # by "the data has modes"
+_PHRASES = {  # metric -> (unit after the number, word when b is higher, when lower, noun)
+    "modes_captured": ("modes", "more", "fewer", "number of modes captured"),
+    "high_quality": ("percentage points of high-quality samples", "more", "fewer",
+                     "share of high-quality samples"),
+    "reverse_kl": ("reverse KL", "higher", "lower", "reverse KL"),
+    "js_grid": ("grid JS", "higher", "lower", "grid JS"),
+    "sliced_w": ("sliced W1", "higher", "lower", "sliced W1"),
+}
+
+
+def headline(records: Sequence[dict], metric: str | None = None) -> tuple[str, bool] | None:
+    """One sentence a student reads first: the most decided paired difference on the headline
+    metric (modes captured on mixtures, sliced W1 otherwise; or `metric`), with its interval and
+    how many seeds agree; and whether that interval excludes 0. None with fewer than two
+    variants."""
+    if metric is None:
+        metric = _HEADLINE_METRIC[records[0]["metrics"].get("n_modes") is not None]
+    rows = [d for d in paired_differences(records, [metric]) if math.isfinite(d["mean_diff"])]
+    if not rows:
+        return None
+
+    def decided(d: Mapping) -> float:  # |mean| in half-widths of its interval
+        half = (d["ci_high"] - d["ci_low"]) / 2
+        if not math.isfinite(half):
+            return 0.0
+        return abs(d["mean_diff"]) / half if half > 0 else math.inf
+
+    d = max(rows, key=decided)
+    a, b = d["a"], d["b"]
+    unit, more, fewer, noun = _PHRASES[metric]
+    scale = 100 if metric == "high_quality" else 1
+    mean = d["mean_diff"] * scale
+    word, size = (more if mean > 0 else fewer), _num(abs(mean))
+    if abs(mean) < 1e-9:
+        return (f"{b} and {a} end with the same {noun} on average ({d['higher']} seeds higher "
+                f"for {b}, {d['lower']} lower, {d['n'] - d['higher'] - d['lower']} equal)."), False
+    if metric in ("modes_captured", "high_quality"):
+        text = f"{b} ends with {size} {word} {unit} than {a}"
+    else:
+        text = f"{b} ends with a {word} {unit} than {a}, by {size}"
+    verdict = reading(d)
+    if verdict == "too few seeds":
+        return text + " (one seed: train 2 or more for an interval).", False
+    lo, hi = d["ci_low"] * scale, d["ci_high"] * scale
+    agree = d["higher"] if mean > 0 else d["lower"]
+    seeds = f"all {d['n']} seeds agree" if agree == d["n"] else f"{agree} of {d['n']} seeds agree"
+    text += f" (95% interval {_num(lo)} to {_num(hi)}); {seeds}"
+    if verdict == "unclear":
+        text += ", but the interval includes 0: no clear difference yet"
+    return text + ".", verdict != "unclear"
+
+
+def _num(x: float) -> str:
+    """3 significant digits, never in exponent form for the sizes metrics take."""
+    if abs(x) < 1e-9:
+        return "0"
+    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:.{digits}f}"
 
 
 # -- export -------------------------------------------------------------------------------------

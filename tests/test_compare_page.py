@@ -10,7 +10,14 @@ import json
 from streamlit.testing.v1 import AppTest
 
 from playground.budget import MAX_STEP_COST
-from playground.ui.compare import RUNNING_KEY, SWEEP_KEY, VARIANTS, card_labels
+from playground.presets import COMPARISONS, DEFAULT_COMPARISON
+from playground.ui.compare import (
+    RUNNING_KEY,
+    SWEEP_KEY,
+    VARIANTS,
+    card_labels,
+    default_labels,
+)
 from playground.ui.text import escape
 
 APP = "../app.py"  # relative to this file
@@ -29,20 +36,40 @@ def open_compare(**state) -> AppTest:
     return at
 
 
-def test_page_renders_with_the_card_variants():
+def test_page_opens_on_the_default_comparison():
     at = open_compare()
     assert at.title[0].value.startswith("Compare losses")
-    assert at.multiselect(key="cmp_variants").value == card_labels("ring8")
+    default = COMPARISONS[DEFAULT_COMPARISON]
+    assert at.selectbox(key="cmp_dataset").value == default.base.dataset
+    assert at.multiselect(key="cmp_variants").value == default_labels(default.base.dataset)
+    assert at.slider(key="cmp_seeds").value == default.seeds
     assert at.button(key="compare.train")
     assert SWEEP_KEY not in at.session_state
     assert "press **Train**" in at.info[0].value
 
 
+def test_the_widgets_describe_the_default_comparison_exactly():
+    # what Train trains with the page's defaults is the comparison the README measured
+    default = COMPARISONS[DEFAULT_COMPARISON]
+    at = open_compare()
+    at.button(key="compare.train").click().run(timeout=120)
+    sweep = at.session_state[SWEEP_KEY]
+    at.button(key="compare.stop").click().run(timeout=120)
+    assert sweep.steps == default.steps and sweep.eval_every == default.eval_every
+    expected = [default.base.replace(**v, seed=s) for v in default.variants
+                for s in range(default.seeds)]
+    assert [c.config for c in sweep.cells] == expected
+
+
 def test_dataset_changes_the_default_gamma():
     at = open_compare()
+    at.selectbox(key="cmp_dataset").set_value("ring8").run()
+    assert at.multiselect(key="cmp_variants").value == default_labels("ring8")
+    assert "NS + R1 γ=0.1" in default_labels("ring8")
+    at.button(key="compare.card").click().run()
+    assert at.multiselect(key="cmp_variants").value == card_labels("ring8")
     at.selectbox(key="cmp_dataset").set_value("grid25").run()
     assert at.multiselect(key="cmp_variants").value == card_labels("grid25")
-    assert "NS + R1 γ=1" in card_labels("grid25")
 
 
 def test_tiny_comparison_runs_to_completion():
@@ -55,14 +82,26 @@ def test_tiny_comparison_runs_to_completion():
     assert not at.exception, at.exception
     sweep = at.session_state[SWEEP_KEY]
     assert sweep.done and sweep.steps_done == 100
-    summary, differences = (frame.value for frame in at.dataframe)
+    summary, differences = (table.value for table in at.table)
     assert list(summary["variant"]) == ["NS", "NS + R1 γ=0.1"]
-    assert list(summary["runs"]) == [2, 2]
-    assert list(differences["pair (b − a)"]) == ["NS + R1 γ=0.1 − NS"]
-    grid = json.loads(at.get("plotly_chart")[0].proto.spec)
-    scatters = [t for t in grid["data"] if t["type"] == "scattergl"]
-    assert len(scatters) == 4  # 2 variants x 2 seeds in one figure
+    assert "modes captured ↑" in summary.columns and "sliced W1 ↓" in summary.columns
+    assert set(differences["pair (b vs a)"]) == {"NS + R1 γ=0.1 vs NS"}
+    assert len(differences) == 5  # one row per metric
+    readings = {"NS better", "NS + R1 γ=0.1 better", "no clear difference", "needs 2+ seeds"}
+    assert set(differences["reading"]) <= readings
+    for variant in range(2):  # one figure of seed panels per variant, a panel per seed
+        panels = figure(at, f"compare.samples.{variant}")
+        assert len([t for t in panels["data"] if t["type"] == "scattergl"]) == 2
+    assert "high-quality" in figure(at, "compare.curve.high_quality")["layout"]["title"]["text"]
+    assert "Done" in at.get("progress")[0].proto.text
     assert "100 of 100" in at.get("progress")[0].proto.text
+    headline = (at.success or at.info)[0].value
+    assert "NS + R1 γ=0.1" in headline and "NS" in headline
+
+
+def figure(at: AppTest, key: str) -> dict:
+    """The plotly figure a live plot (playground.ui.plot) was last given."""
+    return json.loads(json.loads(at.get_by_key(key).proto.json)["figure"])
 
 
 def test_shared_url_restores_the_settings():
@@ -73,7 +112,7 @@ def test_shared_url_restores_the_settings():
     assert not at.exception, at.exception
     assert at.selectbox(key="cmp_dataset").value == "grid25"
     assert at.slider(key="cmp_seeds").value == 3
-    assert at.multiselect(key="cmp_variants").value == card_labels("grid25")
+    assert at.multiselect(key="cmp_variants").value == default_labels("grid25")
 
 
 def test_no_variant_is_an_error_not_a_crash():

@@ -17,8 +17,10 @@ from playground.sweeps import (
     card_variants,
     expand_grid,
     expand_variants,
+    headline,
     mean_interval,
     paired_differences,
+    reading,
     records_csv,
     steps_to_convergence,
     summary,
@@ -141,6 +143,51 @@ def test_paired_differences_pair_by_seed():
     (d,) = paired_differences(records, ["modes_captured"])
     assert (d["a"], d["b"], d["n"], d["mean_diff"]) == ("a", "b", 2, 1.0)
     assert d["ci_low"] == d["ci_high"] == 1.0  # the same +1 for both seeds: no spread
+
+
+def _modes(variant, seed, modes, n_modes=25):
+    return {"variant": variant, "config": {"seed": seed},
+            "metrics": dict.fromkeys(METRIC_FIELDS) | {"modes_captured": modes,
+                                                        "n_modes": n_modes}}
+
+
+def test_a_paired_difference_counts_the_seeds_and_reads_by_the_better_direction():
+    records = [_modes("a", s, m) for s, m in enumerate([10, 12, 11, 13])]
+    records += [_modes("b", s, m) for s, m in enumerate([19, 20, 19, 13])]
+    (d,) = paired_differences(records, ["modes_captured"])
+    assert (d["higher"], d["lower"], d["n"]) == (3, 0, 4)
+    mean, lo, hi = mean_interval([9, 8, 8, 0])
+    assert (d["mean_diff"], d["ci_low"], d["ci_high"]) == (mean, lo, hi)
+    assert reading(d) == ("b" if lo > 0 else "unclear")
+    # the same numbers on a metric where lower is better favour a
+    assert reading(d | {"metric": "sliced_w", "ci_low": 1.0}) == "a"
+    assert reading(d | {"ci_low": -1.0, "ci_high": 2.0}) == "unclear"
+    assert reading(d | {"ci_low": math.nan}) == "too few seeds"
+
+
+def test_the_headline_names_the_better_variant_its_interval_and_the_seeds_that_agree():
+    records = [_modes("NS", s, m) for s, m in enumerate([10, 12, 11, 13])]
+    records += [_modes("NS + R1", s, m) for s, m in enumerate([19, 21, 20, 23])]
+    text, decided = headline(records)
+    # differences 9, 9, 9, 10: sd 0.5, half-width 3.182 * 0.5 / 2 = 0.80; 3 significant digits
+    assert decided
+    assert text == ("NS + R1 ends with 9.25 more modes than NS (95% interval 8.45 to 10.0); "
+                    "all 4 seeds agree.")
+    # listed the other way round, the difference is b - a = NS - (NS + R1)
+    assert headline(records[4:] + records[:4])[0].startswith(
+        "NS ends with 9.25 fewer modes than NS + R1 (95% interval -10.0 to -8.45)")
+
+
+def test_an_unclear_headline_says_so():
+    records = [_modes("a", s, m) for s, m in enumerate([10, 12, 11, 13])]
+    records += [_modes("b", s, m) for s, m in enumerate([12, 11, 12, 12])]
+    text, decided = headline(records)
+    assert not decided
+    assert "3 of 4 seeds agree, but the interval includes 0: no clear difference yet" in text
+    assert headline(records[:4]) is None  # one variant: nothing to compare
+    same = records[:4] + [r | {"variant": "b"} for r in records[:4]]
+    assert headline(same) == ("b and a end with the same number of modes captured on average "
+                              "(0 seeds higher for b, 0 lower, 4 equal).", False)
 
 
 def test_sweep_command_prints_one_json_record_per_cell(capsys, tmp_path):

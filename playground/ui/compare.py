@@ -1,15 +1,24 @@
 """The Compare page body: several losses trained side by side on paired seeds, live.
 
 Settings are sidebar widgets bound to the URL (keys `cmp_*`), so a copied link restores the
-comparison's settings. Train builds one `sweeps.Sweep` (one batched population per structure)
-and keeps it in `st.session_state` under `compare.*` keys; a `st.fragment(run_every=...)`
-trains a time-bounded chunk per tick and redraws, and stops its timer with a full rerun when
-the step budget is spent. In AppTest (no timers) each `.run()` is one tick.
+comparison's settings; their defaults are the default comparison of `presets.COMPARISONS`,
+cheap settings measured to give a clear answer within a minute. Train builds one
+`sweeps.Sweep` (one batched population per structure) and keeps it in `st.session_state` under
+`compare.*` keys. A `st.fragment(run_every=...)` first redraws the results, then trains a
+time-bounded chunk: everything on the page is re-sent at the start of a tick, so nothing sits
+stale (greyed out) while the chunk trains, and the figures update in place (plot.py). It stops
+its timer with a full rerun when the step budget is spent. In AppTest (no timers) each `.run()`
+is one tick.
 """
 
 from __future__ import annotations
 
+import html
 import math
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -18,26 +27,42 @@ import streamlit as st
 from .. import sweeps
 from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
-from ..figures.compare import metric_curves, sample_grid
+from ..figures.compare import (
+    CURVE_TITLES,
+    metric_curve,
+    panels_aspect,
+    seed_panels,
+    variant_color,
+)
+from ..presets import COMPARISONS, DEFAULT_COMPARISON
 from .memory import return_freed_memory
+from .plot import live_plot, load_plotly
 from .share import config_to_params
 from .text import escape
 
 SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
     "compare.sweep", "compare.running", "compare.spec", "compare.error")
-TICK_EVERY = 0.5  # seconds between redraws while training
-TRAIN_SECONDS = 0.3  # training per tick; the rest of the tick draws
-GRID_SEEDS = 8  # seeds drawn in the sample grid (the table uses all of them)
-GRID_SAMPLES = 400  # generated points per panel of the grid
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+LOCK_KEY, TICKS_KEY = "compare.lock", "compare.ticks"
+TICK_EVERY = 0.2  # a short interval: the next tick starts as soon as this one ends
+TRAIN_SECONDS = 0.8  # training per tick; drawing takes a fraction of that
+TICK_WINDOW = 8  # ticks the displayed rate is averaged over
+GRID_SEEDS = 8  # seeds drawn in the sample panels (the tables use all of them)
+GRID_SAMPLES = 400  # generated points per panel
 
 COMPARE_DATASETS = tuple(d for d in DATASETS if d != "custom")  # custom points need an upload
 GAMMAS = (0.0, 0.01, 0.1, 1.0, 10.0)
 STEP_BUDGETS = (100, 200, 500, 1000, 2000, 3000, 5000, 10000)
-LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
+LEARNING_RATES = (1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1)
 BATCH_SIZES = (32, 64, 128, 256, 512)
 HIDDEN_SIZES = (16, 32, 64, 128, 256)
-_DEFAULT = TrainConfig()
+EMA_DECAYS = (0.0, 0.99, 0.999)
+DEFAULT = COMPARISONS[DEFAULT_COMPARISON]
+_BASE = DEFAULT.base
+_ENGINE_DEFAULT = TrainConfig()
+CURVE_METRICS = ("modes_captured", "high_quality", "js_grid", "sliced_w")
+METRIC_NAMES = {"modes_captured": "modes captured", "high_quality": "high quality (%)",
+                "reverse_kl": "reverse KL", "js_grid": "grid JS", "sliced_w": "sliced W1"}
+ARROWS = {1: "↑", -1: "↓"}
 
 
 def _variant_options() -> dict[str, dict]:
@@ -45,7 +70,7 @@ def _variant_options() -> dict[str, dict]:
     options = {}
     for loss in G_LOSSES:
         for gamma in GAMMAS:
-            cfg = _DEFAULT.replace(loss=loss, r1_gamma=gamma)
+            cfg = _ENGINE_DEFAULT.replace(loss=loss, r1_gamma=gamma)
             options[sweeps.variant_label(cfg)] = {"loss": loss, "r1_gamma": gamma}
     return options
 
@@ -55,57 +80,103 @@ VARIANTS = _variant_options()
 
 def card_labels(dataset: str) -> list[str]:
     """The design card's four variants on `dataset` (R1's gamma depends on the dataset)."""
-    return [sweeps.variant_label(_DEFAULT.replace(**v)) for v in sweeps.card_variants(dataset)]
+    return [sweeps.variant_label(_ENGINE_DEFAULT.replace(**v))
+            for v in sweeps.card_variants(dataset)]
+
+
+def default_labels(dataset: str) -> list[str]:
+    """The default comparison's variants on `dataset`: R1 at the dataset's gamma."""
+    gamma = sweeps.default_r1_gamma(dataset)
+    return [sweeps.variant_label(_BASE.replace(**{**v, "r1_gamma": gamma if v["r1_gamma"] else 0}))
+            for v in DEFAULT.variants]
 
 
 # -- controls -----------------------------------------------------------------------------------
+WIDGET_DEFAULTS = {
+    "cmp_dataset": _BASE.dataset, "cmp_seeds": DEFAULT.seeds, "cmp_steps": DEFAULT.steps,
+    "cmp_optimizer": _BASE.optimizer, "cmp_lr_g": _BASE.lr_g, "cmp_lr_d": _BASE.lr_d,
+    "cmp_d_steps": _BASE.d_steps, "cmp_batch_size": _BASE.batch_size,
+    "cmp_hidden": _BASE.hidden, "cmp_g_ema": _BASE.g_ema,
+}
+
+
 def _dataset_changed() -> None:
     """Follow the dataset's default gamma, unless the user chose variants of their own."""
     ss = st.session_state
-    previous = ss.get("compare.dataset_shown", _DEFAULT.dataset)
-    if sorted(ss.get("cmp_variants", [])) == sorted(card_labels(previous)):
-        ss["cmp_variants"] = card_labels(ss["cmp_dataset"])
+    previous = ss.get("compare.dataset_shown", _BASE.dataset)
+    chosen = sorted(ss.get("cmp_variants", []))
+    for labels in (default_labels, card_labels):
+        if chosen == sorted(labels(previous)):
+            ss["cmp_variants"] = labels(ss["cmp_dataset"])
+
+
+def restore_defaults() -> None:
+    """Back to the default comparison's settings."""
+    ss = st.session_state
+    ss.update(WIDGET_DEFAULTS)
+    ss["cmp_variants"] = default_labels(_BASE.dataset)
+
+
+def use_card_variants() -> None:
+    ss = st.session_state
+    ss["cmp_variants"] = card_labels(ss["cmp_dataset"])
 
 
 def render_controls() -> None:
     """Sidebar settings (bound to the URL) and the Train / Stop buttons."""
     ss = st.session_state
+    for key, value in WIDGET_DEFAULTS.items():  # a widget's default, unless the URL sets it
+        if key not in ss and key not in st.query_params:
+            ss[key] = value
     if "cmp_variants" not in ss and "cmp_variants" not in st.query_params:
-        dataset = st.query_params.get("cmp_dataset", _DEFAULT.dataset)
-        ss["cmp_variants"] = card_labels(dataset if dataset in COMPARE_DATASETS else "ring8")
+        dataset = st.query_params.get("cmp_dataset", _BASE.dataset)
+        ss["cmp_variants"] = default_labels(
+            dataset if dataset in COMPARE_DATASETS else _BASE.dataset)
     with st.sidebar:
         st.subheader("Comparison")
-        st.selectbox("Dataset", COMPARE_DATASETS, key="cmp_dataset", bind="query-params",
-                     on_change=_dataset_changed)
-        st.multiselect(
-            "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
-            help="Generator loss, and the weight γ of the R1 penalty on D (off when absent). "
-                 "By default the card's four: R1 γ = 0.1 on the ring, 1 on the grid "
-                 "(the values where R1 covered every mode in the project's 8-seed sweeps).",
-        )
-        st.slider("Seeds", 1, 16, 4, key="cmp_seeds", bind="query-params",
-                  help="Seeds 0..N-1. Every variant starts from the same weights and sees the "
-                       "same data and noise for a given seed, so differences are paired.")
-        st.select_slider("Steps per run", STEP_BUDGETS, 2000, key="cmp_steps",
-                         bind="query-params")
-        with st.expander("Shared training settings"):
-            st.selectbox("Optimizer", OPTIMIZERS, key="cmp_optimizer", bind="query-params")
-            st.select_slider("G learning rate", LEARNING_RATES, _DEFAULT.lr_g, key="cmp_lr_g",
-                             bind="query-params")
-            st.select_slider("D learning rate", LEARNING_RATES, _DEFAULT.lr_d, key="cmp_lr_d",
-                             bind="query-params")
-            st.slider("D steps per G step", 1, 10, _DEFAULT.d_steps, key="cmp_d_steps",
-                      bind="query-params")
-            st.select_slider("Batch size", BATCH_SIZES, _DEFAULT.batch_size,
-                             key="cmp_batch_size", bind="query-params")
-            st.select_slider("Hidden units", HIDDEN_SIZES, _DEFAULT.hidden, key="cmp_hidden",
-                             bind="query-params")
         running = ss.get(RUNNING_KEY, False)
         row = st.container(horizontal=True)
         row.button("Train", key="compare.train", type="primary", icon=":material/play_arrow:",
                    on_click=start, disabled=running, help="Train every variant on every seed.")
         row.button("Stop", key="compare.stop", icon=":material/stop:", on_click=stop,
                    disabled=not running)
+        st.selectbox("Dataset", COMPARE_DATASETS, key="cmp_dataset", bind="query-params",
+                     on_change=_dataset_changed)
+        st.multiselect(
+            "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
+            help="Generator loss, and the weight γ of the R1 penalty on D (off when absent). "
+                 "By default R1 against no R1: γ = 0.1 on the ring, 1 on the grid (the values "
+                 "where R1 covered every mode in the project's 8-seed sweeps).",
+        )
+        st.slider("Seeds", 1, 16, key="cmp_seeds", bind="query-params",
+                  help="Seeds 0..N-1. Every variant starts from the same weights and sees the "
+                       "same data and noise for a given seed, so differences are paired.")
+        st.select_slider("Steps per run", STEP_BUDGETS, key="cmp_steps", bind="query-params",
+                         format_func=lambda s: f"{s:,}")
+        with st.expander("Shared training settings"):
+            st.selectbox("Optimizer", OPTIMIZERS, key="cmp_optimizer", bind="query-params")
+            st.select_slider("G learning rate", LEARNING_RATES, key="cmp_lr_g",
+                             bind="query-params", format_func=lambda v: f"{v:g}")
+            st.select_slider("D learning rate", LEARNING_RATES, key="cmp_lr_d",
+                             bind="query-params", format_func=lambda v: f"{v:g}")
+            st.slider("D steps per G step", 1, 10, key="cmp_d_steps", bind="query-params")
+            st.select_slider("Batch size", BATCH_SIZES, key="cmp_batch_size",
+                             bind="query-params")
+            st.select_slider("Hidden units", HIDDEN_SIZES, key="cmp_hidden",
+                             bind="query-params")
+            st.select_slider(
+                "Averaged G (g_ema)", EMA_DECAYS, key="cmp_g_ema", bind="query-params",
+                format_func=lambda v: "off" if v == 0 else f"{v:g}",
+                help="Metrics judge a moving average of G's weights (as the code of Mescheder "
+                     "et al. 2018 and StyleGAN evaluate); training is unchanged.")
+        row = st.container(horizontal=True)
+        row.button("Default comparison", key="compare.defaults", type="tertiary",
+                   icon=":material/restart_alt:", on_click=restore_defaults,
+                   help=f"{DEFAULT.title}, with the cheap settings measured to answer within "
+                        "a minute.")
+        row.button("The card's four variants", key="compare.card", type="tertiary",
+                   icon=":material/grid_view:", on_click=use_card_variants,
+                   help="Minimax and non-saturating, each without and with R1.")
     ss["compare.dataset_shown"] = ss["cmp_dataset"]
 
 
@@ -113,14 +184,15 @@ def spec_from_widgets() -> dict:
     """The comparison the widgets describe, as plain values."""
     ss = st.session_state
     return {
-        "base": _DEFAULT.replace(
+        "base": _ENGINE_DEFAULT.replace(
             dataset=ss["cmp_dataset"], optimizer=ss["cmp_optimizer"], lr_g=ss["cmp_lr_g"],
             lr_d=ss["cmp_lr_d"], d_steps=ss["cmp_d_steps"], batch_size=ss["cmp_batch_size"],
-            hidden=ss["cmp_hidden"],
+            hidden=ss["cmp_hidden"], g_ema=ss["cmp_g_ema"],
         ),
         "variants": list(ss["cmp_variants"]),
         "seeds": list(range(ss["cmp_seeds"])),
         "steps": ss["cmp_steps"],
+        "eval_every": DEFAULT.eval_every,
     }
 
 
@@ -133,11 +205,14 @@ def start() -> None:
             spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"])
         # all runs train as one batched population: the step costs them all together
         check_budget(spec["base"], runs=len(cells), steps=spec["steps"])
-        ss[SWEEP_KEY] = sweeps.Sweep(cells, spec["steps"])
+        ss[SWEEP_KEY] = sweeps.Sweep(cells, spec["steps"], eval_every=spec["eval_every"])
     except ValueError as e:
         ss[ERROR_KEY] = str(e)
         return
     ss[SPEC_KEY], ss[RUNNING_KEY] = spec, True
+    ss[TICKS_KEY] = deque([(time.perf_counter(), 0)], maxlen=TICK_WINDOW)
+    ss["compare.started"] = time.perf_counter()
+    ss.pop("compare.finished", None)
     ss.pop(ERROR_KEY, None)
 
 
@@ -145,74 +220,273 @@ def stop() -> None:
     st.session_state[RUNNING_KEY] = False
 
 
+def _lock() -> threading.Lock:
+    """The session's lock around its sweep: a new script run may start while the previous one
+    is still inside a training chunk, and the engine is not thread-safe."""
+    return st.session_state.setdefault(LOCK_KEY, threading.Lock())
+
+
 # -- the live view ------------------------------------------------------------------------------
+@dataclass
+class View:
+    """What one redraw shows, read from the sweep in one go under the session's lock."""
+
+    records: list[dict]
+    samples: list[np.ndarray]
+    curves: dict[str, dict[str, tuple[np.ndarray, np.ndarray]]]  # metric -> variant -> data
+    steps: int  # steps per run trained so far (the slowest population)
+    model_steps: int
+    model_steps_total: int
+    done: bool
+
+
+def _read(sweep: sweeps.Sweep, spec: dict) -> View:
+    n_modes = sweep.populations[0].dataset.n_modes
+    names = [m for m in CURVE_METRICS if n_modes or m in ("js_grid", "sliced_w")]
+    curves: dict[str, dict] = {m: {} for m in names}
+    for v in spec["variants"]:
+        evals = [sweep.member(i)[0].histories[sweep.member(i)[1]].evals
+                 for i, c in enumerate(sweep.cells) if c.variant == v]
+        length = min(len(e["step"]) for e in evals)
+        for m in names:
+            curves[m][v] = (evals[0]["step"][:length], np.stack([e[m][:length] for e in evals]))
+    return View(
+        records=sweep.records(), samples=sweep.samples(GRID_SAMPLES), curves=curves,
+        steps=min(min(p.step_count, sweep.steps) for p in sweep.populations),
+        model_steps=sweep.model_steps_done, model_steps_total=sweep.model_steps_total,
+        done=sweep.done,
+    )
+
+
 def render_results() -> None:
     ss = st.session_state
     if ERROR_KEY in ss:
         st.error(escape(ss[ERROR_KEY], limit=1000), icon=":material/error:")
     if ss.get(SWEEP_KEY) is None:
-        st.info("Choose a dataset and variants in the sidebar, then press **Train**.",
+        st.info(f"**{DEFAULT.title}** is set up in the sidebar: press **Train** (about a "
+                "minute), or choose a dataset and variants of your own first.",
                 icon=":material/info:")
         return
 
     @st.fragment(run_every=TICK_EVERY if ss.get(RUNNING_KEY) else None)
     def live() -> None:
         sweep: sweeps.Sweep = ss[SWEEP_KEY]
-        if ss.get(RUNNING_KEY) and not sweep.done:
-            sweep.advance_for(TRAIN_SECONDS)
-            if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
-                ss[RUNNING_KEY] = False
-                st.rerun()
-        records = sweep.records()
-        _status(sweep)
-        _samples(sweep, records)
-        _curves(sweep)
-        _tables(records)
-        _open_run(sweep)
-        _export(sweep, records)
+        spec = ss[SPEC_KEY]
+        with _lock():
+            view = _read(sweep, spec)
+        _status(sweep, spec, view)
+        _headline(view)
+        _tables(view, spec)
+        _samples(sweep, spec, view)
+        _curves(sweep, spec, view)
+        if not ss.get(RUNNING_KEY):
+            _open_run(sweep)
+            _export(sweep, view.records)
+        _train(sweep)
 
     live()
 
 
-def _status(sweep: sweeps.Sweep) -> None:
-    spec = st.session_state[SPEC_KEY]
-    done, total = sweep.steps_done, sweep.steps_total
+def _train(sweep: sweeps.Sweep) -> None:
+    """One chunk after the redraw; the next tick shows it."""
+    ss = st.session_state
+    if not ss.get(RUNNING_KEY):
+        return
+    if not sweep.done:
+        with _lock():
+            sweep.advance_for(TRAIN_SECONDS)
+        ss[TICKS_KEY].append((time.perf_counter(), sweep.model_steps_done))
+    if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
+        ss[RUNNING_KEY] = False
+        ss["compare.finished"] = time.perf_counter()
+        st.rerun()
+
+
+def rate_and_eta(ticks, remaining: int) -> tuple[float, float] | None:
+    """(model-steps per wall second over the recorded ticks, seconds left at that rate)."""
+    if len(ticks) < 2:
+        return None
+    (t0, s0), (t1, s1) = ticks[0], ticks[-1]
+    if t1 <= t0 or s1 <= s0:
+        return None
+    rate = (s1 - s0) / (t1 - t0)
+    return rate, remaining / rate
+
+
+def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
+    ss = st.session_state
     runs = len(sweep.cells)
-    state = "done" if sweep.done else ("training" if st.session_state.get(RUNNING_KEY)
-                                       else "stopped")
-    st.progress(done / total, text=(
-        f"{state}: {runs} runs ({len(spec['variants'])} variants × {len(spec['seeds'])} seeds) "
-        f"in {len(sweep.populations)} batched population(s), step "
-        f"{done // len(sweep.populations):,} of {spec['steps']:,}, "
-        f"{sweep.elapsed:.1f} s on {sweep.device}"
-    ))
+    shape = f"{runs} runs ({len(spec['variants'])} variants × {len(spec['seeds'])} seeds)"
+    started = ss.get("compare.started", time.perf_counter())
+    wall = ss.get("compare.finished", time.perf_counter()) - started
+    done_text = f"step {view.steps:,} of {spec['steps']:,} per run"
+    if view.done:
+        text = f"Done: {shape}, {done_text}, in {wall:.0f} s on {sweep.device}"
+    elif ss.get(RUNNING_KEY):
+        estimate = rate_and_eta(ss.get(TICKS_KEY, ()),
+                                view.model_steps_total - view.model_steps)
+        pace = ("estimating the time left" if estimate is None else
+                f"{estimate[0]:,.0f} model-steps/s, about {_duration(estimate[1])} left")
+        text = f"Training {shape}: {done_text} · {pace} ({wall:.0f} s so far)"
+    else:
+        text = f"Stopped: {shape}, {done_text}, after {wall:.0f} s"
+    st.progress(view.model_steps / view.model_steps_total, text=text)
     if spec_from_widgets() != spec:
         st.caption("The settings in the sidebar changed since this comparison was trained: "
                    "press **Train** to compare them.")
 
 
-def _samples(sweep: sweeps.Sweep, records: list[dict]) -> None:
-    spec = st.session_state[SPEC_KEY]
+def _duration(seconds: float) -> str:
+    if seconds < 90:
+        return f"{max(1, round(seconds))} s"
+    return f"{seconds / 60:.0f} min"
+
+
+def _headline(view: View) -> None:
+    line = sweeps.headline(view.records)
+    if line is None:
+        return
+    text, decided = line
+    prefix = "" if view.done else f"So far (step {view.steps:,}): "
+    if decided:
+        st.success(prefix + text, icon=":material/insights:")
+    else:
+        st.info(prefix + text, icon=":material/insights:")
+
+
+# -- tables -------------------------------------------------------------------------------------
+def _pm(mean: float, sd: float, fmt: str, scale: float = 1.0) -> str:
+    if not math.isfinite(mean):
+        return "–"
+    text = f"{mean * scale:{fmt}}"
+    return text + (f" ± {sd * scale:{fmt}}" if math.isfinite(sd) else "")
+
+
+def _column(metric: str) -> str:
+    return f"{METRIC_NAMES[metric]} {ARROWS[sweeps.BETTER[metric]]}"
+
+
+def summary_frame(records: list[dict]) -> pd.DataFrame:
+    """The summary as the page shows it: mean ± std over seeds, verdict counts; each metric's
+    column says with an arrow which direction is better."""
+    mixture = records[0]["metrics"]["n_modes"] is not None
+    rows = []
+    for r in sweeps.summary(records):
+        row = {"variant": r["variant"]}
+        if mixture:
+            row[_column("modes_captured")] = _pm(r["modes_captured_mean"],
+                                                 r["modes_captured_sd"], ".1f")
+            row[_column("high_quality")] = _pm(r["high_quality_mean"], r["high_quality_sd"],
+                                               ".1f", 100)
+            row[_column("reverse_kl")] = _pm(r["reverse_kl_mean"], r["reverse_kl_sd"], ".2f")
+        row[_column("js_grid")] = _pm(r["js_grid_mean"], r["js_grid_sd"], ".3f")
+        row[_column("sliced_w")] = _pm(r["sliced_w_mean"], r["sliced_w_sd"], ".3f")
+        row["verdicts"] = r["verdicts"]
+        conv = r["median_steps_to_convergence"]
+        row["steps to converge (median)"] = (
+            f"{conv:,.0f} ({r['converged']} of {r['runs']} runs)" if math.isfinite(conv)
+            else f"– (0 of {r['runs']} runs)")
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def differences_frame(records: list[dict]) -> pd.DataFrame:
+    """Paired differences, one row per pair of variants and metric: the mean of b − a over
+    seeds, its 95% interval, how many seeds agree, and what it says in words."""
+    mixture = records[0]["metrics"]["n_modes"] is not None
+    metrics = [m for m in sweeps.COMPARED_METRICS
+               if mixture or m in ("js_grid", "sliced_w")]
+    rows = []
+    for d in sweeps.paired_differences(records, metrics):
+        scale = 100 if d["metric"] == "high_quality" else 1  # percent, as in the summary
+        mean, lo, hi = (d[k] * scale for k in ("mean_diff", "ci_low", "ci_high"))
+        said = sweeps.reading(d)
+        if not math.isfinite(mean):
+            difference = "–"
+        elif math.isfinite(lo):
+            difference = f"{_signed(mean)} ({_signed(lo)} to {_signed(hi)})"
+        else:
+            difference = _signed(mean)
+        rows.append({
+            "pair (b vs a)": f"{d['b']} vs {d['a']}",
+            "metric": _column(d["metric"]),
+            "b − a: mean (95% interval)": difference,
+            "seeds": f"{d['higher']} higher, {d['lower']} lower" + (
+                f", {d['n'] - d['higher'] - d['lower']} equal"
+                if d["n"] > d["higher"] + d["lower"] else ""),
+            "reading": {"b": f"{d['b']} better", "a": f"{d['a']} better",
+                        "unclear": "no clear difference",
+                        "too few seeds": "needs 2+ seeds"}[said],
+        })
+    return pd.DataFrame(rows)
+
+
+def _signed(x: float) -> str:
+    """3 significant digits with a sign, never cut or in exponent form; float round-off
+    (|x| < 1e-9) shows as 0."""
+    if abs(x) < 1e-9:
+        return "0"
+    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
+    return f"{x:+.{digits}f}"
+
+
+def _colors(variants: list[str]) -> dict[str, str]:
+    return {v: variant_color(i) for i, v in enumerate(variants)}
+
+
+def _tables(view: View, spec: dict) -> None:
+    colors = _colors(spec["variants"])
+    summary = summary_frame(view.records)
+    st.subheader("Summary over seeds")
+    st.table(summary.style.hide(axis="index").map(
+        lambda v: f"color: {colors.get(v, 'inherit')}; font-weight: 600", subset=["variant"]))
+    st.caption("Mean ± standard deviation over seeds of the last evaluation; ↑ higher is "
+               "better, ↓ lower is better. Verdicts from each run's metric history (README, "
+               "\"How the verdict is decided\"); steps to converge: the first evaluation from "
+               "which the verdict stayed 'converged'.")
+    diffs = differences_frame(view.records)
+    if not len(diffs):
+        return
+    st.subheader("Paired differences")
+    winners = {f"{v} better": colors[v] for v in spec["variants"]}
+
+    def reading_style(v: str) -> str:
+        if v in winners:
+            return f"color: {winners[v]}; font-weight: 700"
+        return "color: #666"
+
+    st.table(diffs.style.hide(axis="index").map(reading_style, subset=["reading"]))
+    st.caption("b − a per seed (same initial weights, data and noise), then the mean over "
+               "seeds with a 95% Student-t interval. When the interval excludes 0 the seeds "
+               "agree on a difference and the reading names the better variant (by the "
+               "metric's arrow); otherwise it says no clear difference. Intervals need at "
+               "least 2 seeds.")
+
+
+# -- figures ------------------------------------------------------------------------------------
+def _samples(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     variants, seeds = spec["variants"], spec["seeds"][:GRID_SEEDS]
     pop = sweep.populations[0]
     ds = pop.dataset
-    samples = sweep.samples(GRID_SAMPLES)
     index = {(c.variant, c.config.seed): i for i, c in enumerate(sweep.cells)}
-    grid, notes = [], []
-    for v in variants:
-        cells = [index[v, s] for s in seeds]
-        grid.append([samples[i] for i in cells])
-        notes.append([_panel_note(records[i]) for i in cells])
     reference = ds.centers if ds.centers is not None else pop.x_eval[0][:GRID_SAMPLES]
-    fig = sample_grid(grid, variants, seeds, ds.bounds, reference, notes,
-                      reference_is_modes=ds.centers is not None)
-    st.plotly_chart(fig, key="compare.samples", config=PLOT_CONFIG)
+    st.subheader("Samples")
+    columns = st.columns(min(2, len(variants)))
+    for i, v in enumerate(variants):
+        cells = [index[v, s] for s in seeds]
+        with columns[i % len(columns)]:
+            st.html(_legend([v], [variant_color(i)], bold=True))
+            fig = seed_panels([view.samples[c] for c in cells], seeds, ds.bounds, reference,
+                              [_panel_note(view.records[c]) for c in cells],
+                              color=variant_color(i), reference_is_modes=ds.centers is not None)
+            live_plot(fig, f"compare.samples.{i}", step=view.steps,
+                      aspect=panels_aspect(len(seeds)))
     more = len(spec["seeds"]) - len(seeds)
     st.caption(
-        f"{GRID_SAMPLES} generated points per run (the same latent points in every panel of a "
-        "column); " + ("crosses: the mode centres; " if ds.centers is not None else
-                       "grey: real samples; ")
-        + "corner: modes captured, ✓ when the verdict is converged."
+        f"{GRID_SAMPLES} generated points per run (the same latent points for a seed in every "
+        "variant); " + ("crosses: the mode centres; " if ds.centers is not None else
+                        "grey: real samples; ")
+        + "top right: modes captured, ✓ when the verdict is converged."
         + (f" The first {len(seeds)} seeds are drawn; the tables use all {len(spec['seeds'])}."
            if more > 0 else "")
     )
@@ -225,95 +499,34 @@ def _panel_note(record: dict) -> str:
     return text + (" ✓" if ok else "")
 
 
-def _curves(sweep: sweeps.Sweep) -> None:
-    spec = st.session_state[SPEC_KEY]
+def _legend(labels: list[str], colors: list[str], *, bold: bool = False) -> str:
+    """A line of coloured swatches and labels (labels are escaped)."""
+    weight = "600" if bold else "400"
+    items = "".join(
+        f'<span style="white-space:nowrap;font-weight:{weight}">'
+        f'<span style="display:inline-block;width:14px;height:14px;border-radius:3px;'
+        f'background:{c};vertical-align:-2px;margin-right:6px"></span>{html.escape(v)}</span>'
+        for v, c in zip(labels, colors))
+    return f'<div style="display:flex;flex-wrap:wrap;gap:4px 18px">{items}</div>'
+
+
+def _curves(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     n_modes = sweep.populations[0].dataset.n_modes
-    names = (["modes_captured", "high_quality"] if n_modes else []) + ["js_grid", "sliced_w"]
-    curves: dict[str, dict] = {}
-    for v in spec["variants"]:
-        evals = [sweep.member(i)[0].histories[sweep.member(i)[1]].evals
-                 for i, c in enumerate(sweep.cells) if c.variant == v]
-        length = min(len(e["step"]) for e in evals)
-        curves[v] = {m: (evals[0]["step"][:length],
-                         np.stack([e[m][:length] for e in evals]))
-                     for m in names}
-    st.plotly_chart(metric_curves(curves, names, max_step=spec["steps"], n_modes=n_modes),
-                    key="compare.curves", config=PLOT_CONFIG)
-    st.caption("Lines: mean over seeds; bands: lowest to highest seed. Metrics of 2500 samples "
-               "every 100 steps.")
+    st.subheader("Metrics over training")
+    st.html(_legend(spec["variants"], [variant_color(i) for i in range(len(spec["variants"]))]))
+    names = list(view.curves)
+    columns = st.columns(2)
+    for j, m in enumerate(names):
+        with columns[j % 2]:
+            live_plot(metric_curve(view.curves[m], m, max_step=spec["steps"], n_modes=n_modes,
+                                   better=sweeps.BETTER[m]),
+                      f"compare.curve.{m}", step=view.steps)
+    st.caption("Lines: mean over seeds; bands: lowest to highest seed. Metrics of 2500 "
+               f"samples every {spec['eval_every']} steps ("
+               + ", ".join(CURVE_TITLES[m] for m in names) + ").")
 
 
-def _pm(mean: float, sd: float, fmt: str, scale: float = 1.0) -> str:
-    if not math.isfinite(mean):
-        return "–"
-    text = f"{mean * scale:{fmt}}"
-    return text + (f" ± {sd * scale:{fmt}}" if math.isfinite(sd) else "")
-
-
-def summary_frame(records: list[dict]) -> pd.DataFrame:
-    """The summary as the page shows it: mean ± std over seeds, verdict counts."""
-    mixture = records[0]["metrics"]["n_modes"] is not None
-    rows = []
-    for r in sweeps.summary(records):
-        row = {"variant": r["variant"], "runs": r["runs"]}
-        if mixture:
-            row["modes captured"] = _pm(r["modes_captured_mean"], r["modes_captured_sd"], ".1f")
-            row["high quality %"] = _pm(r["high_quality_mean"], r["high_quality_sd"], ".0f", 100)
-            row["reverse KL"] = _pm(r["reverse_kl_mean"], r["reverse_kl_sd"], ".2f")
-        row["grid JS"] = _pm(r["js_grid_mean"], r["js_grid_sd"], ".3f")
-        row["sliced W1"] = _pm(r["sliced_w_mean"], r["sliced_w_sd"], ".3f")
-        row["verdicts"] = r["verdicts"]
-        conv = r["median_steps_to_convergence"]
-        row["steps to converge (median)"] = (
-            f"{conv:,.0f} ({r['converged']}/{r['runs']} runs)" if math.isfinite(conv) else "–")
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-def differences_frame(records: list[dict]) -> pd.DataFrame:
-    """Paired differences, one row per pair of variants, 'mean [95% interval]' per metric."""
-    mixture = records[0]["metrics"]["n_modes"] is not None
-    names = {"modes_captured": "modes", "high_quality": "high quality (% points)",
-             "reverse_kl": "reverse KL", "js_grid": "grid JS", "sliced_w": "sliced W1"}
-    if not mixture:
-        names = {k: v for k, v in names.items() if k in ("js_grid", "sliced_w")}
-    rows: dict[str, dict] = {}
-    for d in sweeps.paired_differences(records, list(names)):
-        pair = f"{d['b']} − {d['a']}"
-        row = rows.setdefault(pair, {"pair (b − a)": pair})
-        scale = 100 if d["metric"] == "high_quality" else 1  # percent, as in the summary
-        mean, lo, hi = (d[k] * scale for k in ("mean_diff", "ci_low", "ci_high"))
-        if not math.isfinite(mean):
-            text = "–"
-        elif not math.isfinite(lo):
-            text = _signed(mean)
-        else:
-            agree = "*" if lo > 0 or hi < 0 else ""
-            text = f"{_signed(mean)} [{_signed(lo)}, {_signed(hi)}]{agree}"
-        row[names[d["metric"]]] = text
-    return pd.DataFrame(list(rows.values()))
-
-
-def _signed(x: float) -> str:
-    """3 significant digits with a sign; float round-off (|x| < 1e-9) shows as 0."""
-    return "0" if abs(x) < 1e-9 else f"{x:+.3g}"
-
-
-def _tables(records: list[dict]) -> None:
-    st.subheader("Summary over seeds")
-    st.dataframe(summary_frame(records), hide_index=True)
-    st.caption("Mean ± standard deviation over seeds of the last evaluation. Verdicts from each "
-               "run's metric history (README, \"How the verdict is decided\"); steps to "
-               "converge: the first evaluation from which the verdict stayed 'converged'.")
-    diffs = differences_frame(records)
-    if len(diffs):
-        st.subheader("Paired differences")
-        st.dataframe(diffs, hide_index=True)
-        st.caption("b − a per seed (same initial weights, data and noise), then the mean over "
-                   "seeds with a 95% Student-t interval; * marks an interval that excludes 0, "
-                   "a difference the seeds agree on. Intervals need at least 2 seeds.")
-
-
+# -- links and downloads ------------------------------------------------------------------------
 def _open_run(sweep: sweeps.Sweep) -> None:
     labels = [f"{c.variant} · seed {c.config.seed}" for c in sweep.cells]
     row = st.container(horizontal=True, vertical_alignment="bottom")
@@ -353,9 +566,9 @@ def cli_command(spec: dict) -> str | None:
     parts = ["python -m playground sweep", f"--dataset {base.dataset}",
              f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in gammas)}",
              f"--seeds {len(spec['seeds'])}", f"--steps {spec['steps']}"]
-    for name in ("optimizer", "lr_g", "lr_d", "d_steps", "batch_size", "hidden"):
+    for name in ("optimizer", "lr_g", "lr_d", "d_steps", "batch_size", "hidden", "g_ema"):
         value = getattr(base, name)
-        if value != getattr(_DEFAULT, name):
+        if value != getattr(_ENGINE_DEFAULT, name):
             parts.append(f"--{name.replace('_', '-')} {value:g}" if isinstance(value, float)
                          else f"--{name.replace('_', '-')} {value}")
     return " ".join(parts)
@@ -365,10 +578,11 @@ def render_page() -> None:
     return_freed_memory()
     render_controls()
     st.title("Compare losses on paired seeds")
+    load_plotly()
     st.markdown(
-        "Minimax or non-saturating generator loss, with or without the R1 penalty on D: train "
-        "them side by side, several seeds each, and see the difference with evidence rather "
-        "than one lucky run. All runs train together as one batched population; for a given "
-        "seed every variant starts from the same weights and sees the same data and noise."
+        "Train generator losses side by side, with or without the R1 penalty on D, several "
+        "seeds each, and see a difference with evidence rather than one lucky run. All runs "
+        "train together as one batched population; for a given seed every variant starts from "
+        "the same weights and sees the same data and noise."
     )
     render_results()

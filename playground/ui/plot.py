@@ -45,6 +45,14 @@ export default function (component) {
 # Draws (or re-draws in place) one figure. Fonts follow the page's, as st.plotly_chart's theme
 # does. `data-step` on the plot lets tests and the measurement script read which step is shown.
 _CHART_JS = r"""
+// A figure with an aspect (plot height / plot width) takes its height from its width, so small
+// multiples stay square at any screen width instead of leaving gaps beside squeezed panels.
+function fitHeight(div, layout, aspect) {
+  if (!aspect) return layout.height || 450;
+  const m = layout.margin || {};
+  const width = Math.max(0, div.clientWidth - (m.l ?? 80) - (m.r ?? 80));
+  return Math.round(width * aspect + (m.t ?? 100) + (m.b ?? 80));
+}
 function draw(parentElement, data) {
   let div = parentElement.querySelector("div.playground-plot");
   if (!div) {
@@ -58,19 +66,32 @@ function draw(parentElement, data) {
   const style = getComputedStyle(document.body);
   layout.font = Object.assign({ family: style.fontFamily, color: style.color }, layout.font);
   layout.paper_bgcolor = layout.paper_bgcolor || "rgba(0,0,0,0)";
-  div.style.height = (layout.height || 450) + "px";
+  layout.height = fitHeight(div, layout, data.aspect);
+  div.style.height = layout.height + "px";
   window.Plotly.react(div, fig.data, layout, data.config);
   div.dataset.step = String(data.step);
+  if (!data.aspect) return undefined;
+  let width = div.clientWidth;
+  const observer = new ResizeObserver(() => {
+    if (div.clientWidth === width) return;
+    width = div.clientWidth;
+    const height = fitHeight(div, layout, data.aspect);
+    div.style.height = height + "px";
+    window.Plotly.relayout(div, { height });
+  });
+  observer.observe(div);
+  return () => observer.disconnect();
 }
 export default function (component) {
   const { parentElement, data } = component;
-  if (window.Plotly) {
-    draw(parentElement, data);
-    return;
-  }
-  const later = () => draw(parentElement, data);
+  if (window.Plotly) return draw(parentElement, data);
+  let cleanup = null;
+  const later = () => { cleanup = draw(parentElement, data); };
   window.addEventListener("playground-plotly-ready", later, { once: true });
-  return () => window.removeEventListener("playground-plotly-ready", later);
+  return () => {
+    window.removeEventListener("playground-plotly-ready", later);
+    if (cleanup) cleanup();
+  };
 }
 """
 
@@ -103,9 +124,12 @@ def load_plotly() -> None:
            on_ready_change=_ignore, height=0)
 
 
-def live_plot(fig: go.Figure, key: str, *, step: int | None = None) -> None:
+def live_plot(
+    fig: go.Figure, key: str, *, step: int | None = None, aspect: float | None = None
+) -> None:
     """Draw `fig`; the element with this key keeps its identity across reruns, so the browser
-    updates the existing plot instead of replacing it."""
+    updates the existing plot instead of replacing it. With `aspect` (plot height over plot
+    width, margins excluded) the height follows the width the browser gives the plot."""
     _, chart = _components()
     spec = pio.to_json(fig, validate=False)  # numpy arrays travel base64-encoded (float32)
-    chart(key=key, data={"figure": spec, "config": CONFIG, "step": step})
+    chart(key=key, data={"figure": spec, "config": CONFIG, "step": step, "aspect": aspect})

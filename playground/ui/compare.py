@@ -401,16 +401,11 @@ def differences_frame(records: list[dict]) -> pd.DataFrame:
         scale = 100 if d["metric"] == "high_quality" else 1  # percent, as in the summary
         mean, lo, hi = (d[k] * scale for k in ("mean_diff", "ci_low", "ci_high"))
         said = sweeps.reading(d)
-        if not math.isfinite(mean):
-            difference = "–"
-        elif math.isfinite(lo):
-            difference = f"{_signed(mean)} ({_signed(lo)} to {_signed(hi)})"
-        else:
-            difference = _signed(mean)
         rows.append({
             "pair (b vs a)": f"{d['b']} vs {d['a']}",
             "metric": _column(d["metric"]),
-            "b − a: mean (95% interval)": difference,
+            "b − a (mean)": _signed(mean) if math.isfinite(mean) else "–",
+            "95% interval": f"{_signed(lo)} to {_signed(hi)}" if math.isfinite(lo) else "–",
             "seeds": f"{d['higher']} higher, {d['lower']} lower" + (
                 f", {d['n'] - d['higher'] - d['lower']} equal"
                 if d["n"] > d["higher"] + d["lower"] else ""),
@@ -434,12 +429,22 @@ def _colors(variants: list[str]) -> dict[str, str]:
     return {v: variant_color(i) for i, v in enumerate(variants)}
 
 
+def _swatch(color: str | None) -> str:
+    """A cell's style: bold text with a bar of the variant's colour (several Okabe-Ito colours
+    are too light for text on white; the bar carries the colour, the words the meaning)."""
+    if color is None:
+        return ""
+    return f"font-weight: 600; border-left: 6px solid {color}"
+
+
 def _tables(view: View, spec: dict) -> None:
     colors = _colors(spec["variants"])
     summary = summary_frame(view.records)
     st.subheader("Summary over seeds")
-    st.table(summary.style.hide(axis="index").map(
-        lambda v: f"color: {colors.get(v, 'inherit')}; font-weight: 600", subset=["variant"]))
+    numbers = [c for c in summary.columns if c[-1] in ARROWS.values()]
+    st.table(summary.style.hide(axis="index")
+             .map(lambda v: _swatch(colors.get(v)), subset=["variant"])
+             .set_properties(subset=numbers, **{"white-space": "nowrap"}))
     st.caption("Mean ± standard deviation over seeds of the last evaluation; ↑ higher is "
                "better, ↓ lower is better. Verdicts from each run's metric history (README, "
                "\"How the verdict is decided\"); steps to converge: the first evaluation from "
@@ -449,13 +454,11 @@ def _tables(view: View, spec: dict) -> None:
         return
     st.subheader("Paired differences")
     winners = {f"{v} better": colors[v] for v in spec["variants"]}
-
-    def reading_style(v: str) -> str:
-        if v in winners:
-            return f"color: {winners[v]}; font-weight: 700"
-        return "color: #666"
-
-    st.table(diffs.style.hide(axis="index").map(reading_style, subset=["reading"]))
+    st.table(diffs.style.hide(axis="index")
+             .map(lambda v: _swatch(winners[v]) if v in winners else "color: #666",
+                  subset=["reading"])
+             .set_properties(subset=["b − a (mean)", "95% interval"],
+                             **{"white-space": "nowrap"}))
     st.caption("b − a per seed (same initial weights, data and noise), then the mean over "
                "seeds with a 95% Student-t interval. When the interval excludes 0 the seeds "
                "agree on a difference and the reading names the better variant (by the "

@@ -145,7 +145,7 @@ with tab_2d:
         summary_metrics(summary2)
         st.plotly_chart(optimal_d_2d_figure(x2, y2, p2, q2, d_star2), key="optd2.map")
     st.markdown(
-        "Drop modes from the generator (mode collapse) and D* turns blue, D* ≈ 1, on the modes it "
+        "Drop modes from the generator (mode collapse) and D* turns green, D* ≈ 1, on the modes it "
         "misses: there D is sure the points are real and the generator has nothing there to "
         "move. Rotate the generator between the modes to see D* split the plane into "
         "real and fake wedges, with JSD near log 2 when the rings stop overlapping."

@@ -3,8 +3,8 @@
 import numpy as np
 import streamlit as st
 
-from playground.figures.theory import saturation_figure
-from playground.theory import d_fake_histogram
+from playground import theory
+from playground.figures.theory import saturation_figures
 from playground.ui.nav import render_nav
 from playground.ui.theory import live_d_fake, preset_links, saturation_curves
 
@@ -51,20 +51,25 @@ st.latex(
     r"\quad (\approx 10^k \text{ at } D = 10^{-k})."
 )
 
+LOG_D_KEY = "saturation.log_d"  # the slider below; its value is marked on the curves
 curves = saturation_curves()
+marked = theory.saturation_curves(np.array([10.0 ** st.session_state.get(LOG_D_KEY, -2.0)]))
 run = live_d_fake()
 if run is None:
-    fig = saturation_figure(curves)
+    figures = saturation_figures(curves, marked=marked)
 else:
     logits, label = run
     edges = np.logspace(-6, 0, 37)
-    fig = saturation_figure(curves, edges, d_fake_histogram(logits, edges), label)
-st.plotly_chart(fig, key="saturation.curves")
+    figures = saturation_figures(curves, edges, theory.d_fake_histogram(logits, edges), label,
+                                 marked)
+for column, fig, name in zip(st.columns(3), figures, ("losses", "gradients", "ratio")):
+    with column:
+        st.plotly_chart(fig, key=f"saturation.{name}")
 
 if run is None:
     st.info(
         "Train a run in the Playground to see where it sits: the histogram of its "
-        "D(G(z)) values will appear in the middle panel.",
+        "D(G(z)) values will appear in the gradient chart.",
         icon=":material/info:",
     )
 else:
@@ -76,7 +81,8 @@ else:
     )
 
 st.subheader("Read a value off the curves")
-exponent = st.slider("log₁₀ D(G(z))", -6.0, -0.01, -2.0, 0.01, key="saturation.log_d")
+exponent = st.slider("log₁₀ D(G(z))", -6.0, -0.01, -2.0, 0.01, key=LOG_D_KEY,
+                     help="Marked on the three charts above by a dashed line and a dot per curve.")
 d_value = 10.0**exponent
 cols = st.columns(4)
 cols[0].metric("D(G(z))", f"{d_value:.3g}")

@@ -68,6 +68,19 @@ def test_page_renders_with_formulas_figures_and_preset_links(name, app_hash):
     assert all(p.page_script_hash == app_hash for p in links)
 
 
+@pytest.mark.parametrize("name", PAGES)
+def test_with_a_trained_run_preset_links_open_a_new_tab(name):
+    run = GANRun(TrainConfig(hidden=16, depth=2, batch_size=32, device="cpu"))
+    run.advance(3)
+    at = open_page(name, **{RUN_KEY: run})
+    assert not at.main.get("page_link")
+    buttons = [b.proto for b in at.main.get("link_button")]
+    assert buttons and all(b.url.startswith("./?preset=") for b in buttons)
+    assert {b.url.removeprefix("./?preset=") for b in buttons} <= set(LINKED_PRESETS)
+    assert any("new tab" in c.value and "step 3" in c.value for c in at.caption)
+    assert at.session_state[RUN_KEY] is run and run.step_count == 3
+
+
 @pytest.mark.parametrize("name", LINKED_PRESETS)
 def test_preset_link_opens_the_playground_with_that_preset(name):
     at = AppTest.from_file(APP, default_timeout=30)
@@ -84,18 +97,30 @@ def test_preset_link_opens_the_playground_with_that_preset(name):
         assert at.session_state["r1_gamma"] == cfg.r1_gamma
 
 
+SATURATION_CHARTS = ("saturation.losses", "saturation.gradients", "saturation.ratio")
+
+
 def test_saturation_without_a_run_says_where_to_train_one():
     at = open_page("saturation", drop=(RUN_KEY,))
     assert "Train a run in the Playground" in at.info[0].value
-    traces = chart(at, "saturation.curves")["data"]
+    traces = [t for key in SATURATION_CHARTS for t in chart(at, key)["data"]]
     assert not [t for t in traces if t.get("name", "").startswith("your run")]
 
 
-def test_saturation_slider_reads_off_the_ratio():
+def test_saturation_slider_reads_off_the_ratio_and_marks_it_on_every_curve():
     at = open_page("saturation")
     at.slider(key="saturation.log_d").set_value(-4.0).run()
     assert metric(at, "minimax |∂/∂l|  = D") == "0.0001"
     assert float(metric(at, "ratio (1 − D)/D")) == pytest.approx(9999, rel=1e-3)
+    for key, expected in zip(SATURATION_CHARTS, ([np.log1p(-1e-4), -np.log(1e-4)],
+                                                 [1e-4, 1 - 1e-4], [(1 - 1e-4) / 1e-4])):
+        fig = chart(at, key)
+        dots = [t for t in fig["data"] if t.get("mode") == "markers"]
+        assert [array(t["x"])[0] for t in dots] == pytest.approx([1e-4] * len(expected))
+        assert [array(t["y"])[0] for t in dots] == pytest.approx(expected, rel=1e-6)
+        assert [s["x0"] for s in fig["layout"]["shapes"]] == pytest.approx([1e-4])
+        # powers of ten, not plotly's SI prefixes ("100µ")
+        assert "10⁻⁴" in fig["layout"]["xaxis"]["ticktext"]
 
 
 def test_saturation_overlays_the_live_run():
@@ -103,7 +128,7 @@ def test_saturation_overlays_the_live_run():
     run.advance(3)
     at = open_page("saturation", **{RUN_KEY: run})
     assert not at.info
-    traces = chart(at, "saturation.curves")["data"]
+    traces = chart(at, "saturation.gradients")["data"]
     hist = [t for t in traces if t.get("name", "").startswith("your run")]
     assert len(hist) == 1
 

@@ -10,9 +10,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from ..theory import LOG2, SaturationCurves
+from .live import D_COLORSCALE, FAKE_COLOR, REAL_COLOR
 
-DATA_COLOR = "#1f77b4"
-FAKE_COLOR = "#d62728"
+DATA_COLOR = REAL_COLOR  # real and generated densities in the Playground's colours
 MINIMAX_COLOR = "#d62728"
 NS_COLOR = "#2ca02c"
 D_COLOR = "#7f7f7f"
@@ -28,78 +28,78 @@ def _f32(a) -> np.ndarray:
 # saturation
 
 
-def saturation_figure(
+def _log_ticks(lo: int, hi: int) -> dict:
+    """Powers of ten written as 10⁻⁶ (plotly's own labels for a log axis read '1µ', '100µ')."""
+    sup = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+    vals = [10.0**k for k in range(lo, hi + 1)]
+    text = ["1" if k == 0 else "10" if k == 1 else f"10{str(k).translate(sup)}"
+            for k in range(lo, hi + 1)]
+    return {"tickvals": vals, "ticktext": text}
+
+
+def saturation_figures(
     curves: SaturationCurves,
     run_edges: np.ndarray | None = None,
     run_fraction: np.ndarray | None = None,
     run_label: str = "",
-) -> go.Figure:
-    """Three panels against D(G(z)) on a log axis: the two generator losses, the magnitudes of
-    their gradients w.r.t. D's logit (D and 1 - D), and the ratio (1 - D)/D. With a run, the
-    histogram of its D(fake) (`run_fraction` per bin of `run_edges`) is added to the middle one."""
-    fig = make_subplots(
-        rows=1,
-        cols=3,
-        horizontal_spacing=0.09,
-        subplot_titles=("generator loss", "|∂ loss / ∂ logit|", "ratio non-saturating / minimax"),
-        specs=[[{}, {"secondary_y": True}, {}]],
-    )
+    marked: SaturationCurves | None = None,
+) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Three figures against D(G(z)) on a log axis (side by side on a wide screen, stacked on a
+    phone): the two generator losses, the magnitudes of their gradients w.r.t. D's logit (D and
+    1 - D), and the ratio (1 - D)/D. With a run, the histogram of its D(fake) (`run_fraction`
+    per bin of `run_edges`) is added to the middle one. `marked` (the curves at one value of
+    D) draws a dashed line there and a dot on every curve."""
     d = _f32(curves.d)
-    for col, y, name, color in (
-        (1, curves.g_loss_minimax, "minimax: log(1 − D)", MINIMAX_COLOR),
-        (1, curves.g_loss_nonsaturating, "non-saturating: −log D", NS_COLOR),
-        (2, np.abs(curves.grad_minimax), "minimax: D", MINIMAX_COLOR),
-        (2, np.abs(curves.grad_nonsaturating), "non-saturating: 1 − D", NS_COLOR),
-    ):
-        fig.add_trace(
-            go.Scatter(
-                x=d,
-                y=_f32(y),
-                name=name,
-                line={"color": color, "width": 2.5},
-                legendgroup=name,
-                showlegend=col == 1 or name.endswith("D"),
-            ),
-            row=1,
-            col=col,
-        )
-    fig.add_trace(
-        go.Scatter(x=d, y=_f32(curves.ratio), name="(1 − D) / D", line={"color": "black"}),
-        row=1,
-        col=3,
+    panels = (
+        ("generator loss", [(curves.g_loss_minimax, "minimax: log(1 − D)", MINIMAX_COLOR),
+                            (curves.g_loss_nonsaturating, "non-saturating: −log D", NS_COLOR)]),
+        ("|∂ loss / ∂ logit|", [(np.abs(curves.grad_minimax), "minimax: D", MINIMAX_COLOR),
+                                (np.abs(curves.grad_nonsaturating), "non-saturating: 1 − D",
+                                 NS_COLOR)]),
+        ("ratio non-saturating / minimax", [(curves.ratio, "(1 − D) / D", "black")]),
     )
+    marks = None
+    if marked is not None:
+        marks = ([marked.g_loss_minimax, marked.g_loss_nonsaturating],
+                 [np.abs(marked.grad_minimax), np.abs(marked.grad_nonsaturating)],
+                 [marked.ratio])
+    figures = []
+    for i, (_, lines) in enumerate(panels):
+        fig = go.Figure()
+        for y, name, color in lines:
+            fig.add_trace(go.Scatter(x=d, y=_f32(y), name=name,
+                                     line={"color": color, "width": 2.5}))
+        if marks is not None:
+            x = float(marked.d[0])
+            fig.add_vline(x=x, line={"color": "#555555", "width": 1, "dash": "dash"})
+            for (_, name, color), y in zip(lines, marks[i]):
+                fig.add_trace(go.Scatter(
+                    x=[x], y=[float(y[0])], mode="markers", showlegend=False,
+                    marker={"size": 10, "color": color, "line": {"color": "white", "width": 1.5}},
+                    hovertemplate=f"{name}<br>D = %{{x:.3g}}: %{{y:.3g}}<extra></extra>",
+                ))
+        figures.append(fig)
+    losses, gradients, ratio = figures
     if run_edges is not None and run_fraction is not None:
         # a step line over the log-spaced bins: bars have no natural width on a log axis
         x = np.repeat(_f32(run_edges), 2)[1:-1]
         y = np.repeat(_f32(run_fraction), 2)
-        fig.add_trace(
-            go.Scatter(
-                x=x,
-                y=y,
-                name=f"{run_label or 'your run'}: fraction of fakes",
-                fill="tozeroy",
-                line={"color": "#9467bd", "width": 1},
-                opacity=0.5,
-            ),
-            row=1,
-            col=2,
-            secondary_y=True,
-        )
-        fig.update_yaxes(
-            range=[0, 1],
-            tickvals=[0, 0.25, 0.5, 0.75, 1],
-            tickformat=".0%",
-            row=1,
-            col=2,
-            secondary_y=True,
-            showgrid=False,
-        )
-    fig.update_xaxes(type="log", range=[-6, 0], title_text="D(G(z))")
-    fig.update_yaxes(range=[-14, 14], row=1, col=1)
-    fig.update_yaxes(type="log", range=[-6, 0.1], row=1, col=2, secondary_y=False)
-    fig.update_yaxes(type="log", range=[-6, 6], row=1, col=3)
-    fig.update_layout(height=400, legend={"orientation": "h", "y": -0.2}, **LAYOUT)
-    return fig
+        gradients.add_trace(go.Scatter(
+            x=x, y=y, name=f"{run_label or 'your run'}: fraction of fakes", fill="tozeroy",
+            line={"color": "#9467bd", "width": 1}, opacity=0.5, yaxis="y2",
+        ))
+        gradients.update_layout(yaxis2={
+            "range": [0, 1], "tickvals": [0, 0.25, 0.5, 0.75, 1], "tickformat": ".0%",
+            "overlaying": "y", "side": "right", "showgrid": False,
+        })
+    for fig, (title, _) in zip(figures, panels):
+        fig.update_xaxes(type="log", range=[-6, 0], title_text="D(G(z))", **_log_ticks(-6, 0))
+        fig.update_layout(height=380, title={"text": title, "x": 0, "xanchor": "left"},
+                          legend={"orientation": "h", "y": -0.3, "x": 0}, **LAYOUT)
+    losses.update_yaxes(range=[-14, 14])
+    gradients.update_yaxes(type="log", range=[-6, 0.1], **_log_ticks(-6, 0))
+    ratio.update_yaxes(type="log", range=[-6, 6], **_log_ticks(-6, 6))
+    return losses, gradients, ratio
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,7 +189,8 @@ def jsd_shift_figure(centers: np.ndarray, jsd_values: np.ndarray, current: float
 def optimal_d_2d_figure(
     x: np.ndarray, y: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d_star: np.ndarray
 ) -> go.Figure:
-    """D*(x) as a heatmap (blue: real, red: fake, white: 1/2) under contours of both densities."""
+    """D*(x) as a heatmap in the Playground's colours for D (green: real, purple: fake, white:
+    1/2) under contours of both densities."""
     ticks_x, ticks_y = _f32(x[0]), _f32(y[:, 0])
     fig = go.Figure()
     fig.add_trace(
@@ -199,8 +200,9 @@ def optimal_d_2d_figure(
             z=_f32(d_star),
             zmin=0,
             zmax=1,
-            colorscale="RdBu",
-            colorbar={"title": "D*"},
+            colorscale=D_COLORSCALE,
+            colorbar={"title": "D*", "tickvals": [0, 0.5, 1], "ticktext": ["0 fake", "½",
+                                                                           "1 real"]},
             name="D*",
         )
     )

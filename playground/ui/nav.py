@@ -13,7 +13,15 @@ PAGES = (
 )
 
 
+# Display formulas and markdown tables wider than a phone scroll inside their own box instead
+# of widening the page (position: relative keeps KaTeX's hidden MathML copy inside the box too).
+_STYLE = ("<style>.katex-display { overflow-x: auto; overflow-y: hidden; position: relative; }"
+          " [data-testid='stMarkdownContainer'] table { display: block; overflow-x: auto; }"
+          "</style>")
+
+
 def render_nav() -> None:
+    st.html(_STYLE)
     with st.sidebar:
         for path, label, icon in PAGES:
             st.page_link(path, label=label, icon=icon)

@@ -17,15 +17,24 @@ CACHE_LIMITS = {"max_entries": 16, "ttl": 3600}
 
 
 def preset_links(*names: str) -> None:
-    """One link per preset that opens the Playground with it applied (?preset=NAME)."""
+    """One link per preset that opens the Playground with it applied (?preset=NAME). A preset
+    replaces the Playground's run, so while this session has a trained run the link opens a
+    new tab (a new session) and the run stays as it is; otherwise it opens in this tab."""
+    run = st.session_state.get(session.RUN_KEY)
+    trained = run.step_count if run is not None else 0
+    if trained:
+        st.caption(f"These open in a new tab, so your Playground run (step {trained:,}) stays "
+                   "as it is.")
     for name in names:
         preset = PRESETS[name]
-        st.page_link(
-            "app.py",
-            label=f"Open in the Playground: {preset.title}",
-            icon=":material/play_circle:",
-            query_params={"preset": name},
-        )
+        label = f"Open in the Playground: {preset.title}"
+        if trained:
+            # relative to the page's own address, so it also works under a server base path
+            st.link_button(label, f"./?preset={name}", icon=":material/open_in_new:",
+                           type="tertiary")
+        else:
+            st.page_link("app.py", label=label, icon=":material/play_circle:",
+                         query_params={"preset": name})
         st.caption(preset.summary)
 
 

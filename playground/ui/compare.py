@@ -452,7 +452,12 @@ def _tables(view: View, spec: dict) -> None:
     diffs = differences_frame(view.records)
     if not len(diffs):
         return
-    st.subheader("Paired differences")
+    pairs = diffs["pair (b vs a)"].unique()
+    if len(pairs) == 1:  # one pair: named in the heading, a column less on a phone
+        st.subheader(f"Paired differences: {pairs[0]}")
+        diffs = diffs.drop(columns="pair (b vs a)")
+    else:
+        st.subheader("Paired differences")
     winners = {f"{v} better": colors[v] for v in spec["variants"]}
     st.table(diffs.style.hide(axis="index")
              .map(lambda v: _swatch(winners[v]) if v in winners else "color: #666",

@@ -3,21 +3,30 @@
     python scripts/readme_tables.py                 # print every table from results/*.json
     python scripts/readme_tables.py --run presets   # re-measure (minutes of CPU), rewrite JSON
     python scripts/readme_tables.py --run ema
+    python scripts/readme_tables.py --run compare   # the Compare page's default comparison
 
 `presets` is `python -m playground presets --check --seeds 8 --json`; `ema` trains the README's
 headline setting (ring8, non-saturating + R1 gamma 0.1, 6000 steps) on 8 paired seeds with and
 without an averaged generator and keeps every run's evaluation history, so the table can say how
-often the convergence condition held, not only the last verdict. Seconds depend on the machine
-and its load; steps and labels reproduce bit for bit on one machine.
+often the convergence condition held, not only the last verdict. `compare` trains the Compare
+page's default comparison (presets.COMPARISONS) headless, then presses Train on the page itself
+in headless Chromium (run at the lowest CPU priority: a visitor's browser does not share the
+server's cores) and times the click to "Done", with the machine's load before and after.
+Seconds depend on the machine and its load; steps and labels reproduce bit for bit on one
+machine.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import pathlib
 import platform
 import sys
+import tempfile
+import time
 
 import numpy as np
 
@@ -27,6 +36,7 @@ sys.path.insert(0, str(ROOT))
 from playground import metrics  # noqa: E402
 from playground.commands import presets as presets_command  # noqa: E402
 from playground.config import TrainConfig  # noqa: E402
+from playground.records import json_safe  # noqa: E402
 
 RESULTS = ROOT / "results"
 SEEDS = 8
@@ -39,6 +49,12 @@ def _machine() -> dict:
 
     return {"device": device_label(resolve_device("auto")), "threads": TRAIN_THREADS,
             "cpu": platform.processor() or platform.machine()}
+
+
+def _nan(obj: dict) -> dict:
+    """JSON null (json_safe's NaN) back to NaN in the statistics' numeric fields."""
+    return {k: math.nan if v is None and k.startswith(("ci_", "mean_diff")) else v
+            for k, v in obj.items()}
 
 
 def run_presets() -> dict:
@@ -95,8 +111,85 @@ def ema_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+def _load() -> float:
+    return round(os.getloadavg()[0], 2)
+
+
+def run_compare() -> dict:
+    from playground import sweeps
+    from playground.presets import COMPARISONS, DEFAULT_COMPARISON
+
+    spec = COMPARISONS[DEFAULT_COMPARISON]
+    load_before = _load()
+    cells = sweeps.expand_variants(spec.base, list(spec.variants), list(range(spec.seeds)))
+    sweep = sweeps.Sweep(cells, spec.steps, eval_every=spec.eval_every)
+    start = time.perf_counter()
+    records = sweep.run()
+    headless = time.perf_counter() - start
+    page = _page_seconds()
+    return {"comparison": DEFAULT_COMPARISON, **_machine(), "seeds": spec.seeds,
+            "steps": spec.steps, "headless_seconds": round(headless, 1),
+            "load_before": load_before, "load_after": _load(), **page,
+            "headline": sweeps.headline(records)[0],
+            "summary": sweeps.summary(records),
+            "differences": sweeps.paired_differences(records)}
+
+
+def _page_seconds() -> dict:
+    """Press Train on the Compare page (its defaults) and time the click to "Done"; also the
+    page's headline, which must equal the headless one (the same populations, bit for bit)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.e2e.conftest import BROWSER_ARGS, chromium_path, niced_chromium, streamlit_server
+
+    if not chromium_path():
+        return {"page_seconds": None, "page_headline": None}
+    with tempfile.TemporaryDirectory() as tmp, streamlit_server() as url, \
+            sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=niced_chromium(pathlib.Path(tmp)),
+                                    args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        page.goto(f"{url}/compare")
+        train = page.get_by_role("button", name="Train")
+        train.wait_for(timeout=120_000)
+        page.wait_for_timeout(1000)
+        start = time.perf_counter()
+        train.click()
+        page.get_by_text("Done:").wait_for(timeout=900_000)
+        seconds = time.perf_counter() - start
+        headline = page.locator("[data-testid=stAlertContentSuccess], "
+                                "[data-testid=stAlertContentInfo]").first.inner_text()
+        browser.close()
+    return {"page_seconds": round(seconds, 1), "page_headline": headline.strip()}
+
+
+def compare_tables(result: dict) -> str:
+    """The default comparison: time on the page and headless, then every paired difference."""
+    from playground.ui.compare import METRIC_NAMES
+
+    lines = ["| comparison | runs | steps per run | page: Train to done | headless | load "
+             "(1 min, before / after) |", "|---|---|---|---|---|---|"]
+    runs = sum(r["runs"] for r in result["summary"])
+    page = "-" if result["page_seconds"] is None else f"{result['page_seconds']:.0f} s"
+    lines.append(f"| `{result['comparison']}` | {runs} ({len(result['summary'])} variants × "
+                 f"{result['seeds']} seeds) | {result['steps']:,} | {page} | "
+                 f"{result['headless_seconds']:.0f} s | {result['load_before']:.1f} / "
+                 f"{result['load_after']:.1f} |")
+    lines += ["", "| b vs a | metric | b − a (mean) | 95% interval | seeds b higher / lower |",
+              "|---|---|---|---|---|"]
+    for d in result["differences"]:
+        scale = 100 if d["metric"] == "high_quality" else 1
+        interval = (f"{d['ci_low'] * scale:+.3g} to {d['ci_high'] * scale:+.3g}"
+                    if math.isfinite(d["ci_low"]) else "-")
+        lines.append(f"| {d['b']} vs {d['a']} | {METRIC_NAMES[d['metric']]} | "
+                     f"{d['mean_diff'] * scale:+.3g} | {interval} | {d['higher']} / "
+                     f"{d['lower']} |")
+    return "\n".join(lines)
+
+
 MEASUREMENTS = {"presets": (run_presets, "presets_check.json"),
-                "ema": (run_ema, "ema_ring8.json")}
+                "ema": (run_ema, "ema_ring8.json"),
+                "compare": (run_compare, "compare_default.json")}
 
 
 def main() -> int:
@@ -107,7 +200,7 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     for name in args.run:
         measure, file = MEASUREMENTS[name]
-        (RESULTS / file).write_text(json.dumps(measure(), indent=1) + "\n")
+        (RESULTS / file).write_text(json.dumps(json_safe(measure()), indent=1) + "\n")
     presets_file, ema_file = RESULTS / "presets_check.json", RESULTS / "ema_ring8.json"
     if presets_file.exists():
         result = json.loads(presets_file.read_text())
@@ -116,7 +209,12 @@ def main() -> int:
     if ema_file.exists():
         result = json.loads(ema_file.read_text())
         print(f"Averaged generator ({SEEDS} paired seeds, {result['device']}):\n")
-        print(ema_table(result))
+        print(ema_table(result) + "\n")
+    compare_file = RESULTS / "compare_default.json"
+    if compare_file.exists():
+        result = json.loads(compare_file.read_text(), object_hook=_nan)
+        print(f"Default comparison ({result['device']}): {result['headline']}\n")
+        print(compare_tables(result))
     return 0
 
 

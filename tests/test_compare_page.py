@@ -109,10 +109,14 @@ def test_shared_url_restores_the_settings():
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.query_params["cmp_dataset"] = "grid25"
     at.query_params["cmp_seeds"] = "3"
+    at.query_params["cmp_steps"] = "10000"
+    at.query_params["cmp_g_ema"] = "off"
     at.switch_page("pages/compare.py").run()
     assert not at.exception, at.exception
     assert at.selectbox(key="cmp_dataset").value == "grid25"
     assert at.slider(key="cmp_seeds").value == 3
+    assert at.select_slider(key="cmp_steps").value == 10000
+    assert at.select_slider(key="cmp_g_ema").value == 0
     assert at.multiselect(key="cmp_variants").value == default_labels("grid25")
 
 

@@ -44,10 +44,10 @@ SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
     "compare.sweep", "compare.running", "compare.spec", "compare.error")
 LOCK_KEY, TICKS_KEY = "compare.lock", "compare.ticks"
 TICK_EVERY = 0.2  # a short interval: the next tick starts as soon as this one ends
-TRAIN_SECONDS = 0.8  # training per tick; drawing takes a fraction of that
+TRAIN_SECONDS = 1.2  # training per tick (whole blocks of steps); drawing takes a fraction
 TICK_WINDOW = 8  # ticks the displayed rate is averaged over
 GRID_SEEDS = 8  # seeds drawn in the sample panels (the tables use all of them)
-GRID_SAMPLES = 400  # generated points per panel
+GRID_SAMPLES = 300  # generated points per panel
 
 COMPARE_DATASETS = tuple(d for d in DATASETS if d != "custom")  # custom points need an upload
 GAMMAS = (0.0, 0.01, 0.1, 1.0, 10.0)
@@ -151,8 +151,8 @@ def render_controls() -> None:
         st.slider("Seeds", 1, 16, key="cmp_seeds", bind="query-params",
                   help="Seeds 0..N-1. Every variant starts from the same weights and sees the "
                        "same data and noise for a given seed, so differences are paired.")
-        st.select_slider("Steps per run", STEP_BUDGETS, key="cmp_steps", bind="query-params",
-                         format_func=lambda s: f"{s:,}")
+        # no format_func on a bound widget: the URL holds the formatted label ("10,000")
+        st.select_slider("Steps per run", STEP_BUDGETS, key="cmp_steps", bind="query-params")
         with st.expander("Shared training settings"):
             st.selectbox("Optimizer", OPTIMIZERS, key="cmp_optimizer", bind="query-params")
             st.select_slider("G learning rate", LEARNING_RATES, key="cmp_lr_g",
@@ -274,17 +274,27 @@ def render_results() -> None:
         spec = ss[SPEC_KEY]
         with _lock():
             view = _read(sweep, spec)
-        _status(sweep, spec, view)
-        _headline(view)
-        _tables(view, spec)
-        _samples(sweep, spec, view)
-        _curves(sweep, spec, view)
-        if not ss.get(RUNNING_KEY):
-            _open_run(sweep)
-            _export(sweep, view.records)
+        with st.container(key="compare-results"):
+            _status(sweep, spec, view)
+            _headline(view)
+            _tables(view, spec)
+            _samples(sweep, spec, view)
+            _curves(sweep, spec, view)
+            if not ss.get(RUNNING_KEY):
+                _open_run(sweep)
+                _export(sweep, view.records)
         _train(sweep)
 
+    st.html(_KEEP_READABLE)
     live()
+
+
+# While a tick redraws, Streamlit fades what it has not re-sent yet ("stale"), after half a
+# second; the tick redraws before it trains, so that is only the moment the redraw itself takes,
+# which a busy server stretches past half a second. The results stay at full opacity meanwhile:
+# each element is replaced in place a moment later.
+_KEEP_READABLE = ("<style>.st-key-compare-results [data-stale='true'] "
+                  "{ opacity: 1 !important; transition: none !important; }</style>")
 
 
 def _train(sweep: sweeps.Sweep) -> None:

@@ -23,7 +23,7 @@ PAGES = {  # path (and query) -> a text the page shows once its script has run
 
 # Done when no script runs, every plot (st.plotly_chart or the live plot) has drawn its axes,
 # and the page's elements and height have not changed for three polls in a row.
-DRAWN = """() => {
+DRAWN = """(whileRunning) => {
     const charts = document.querySelectorAll('[data-testid="stPlotlyChart"], .playground-plot');
     const main = document.querySelector('[data-testid="stMain"]');
     const state = [document.querySelectorAll('[data-testid="stElementContainer"]').length,
@@ -31,7 +31,8 @@ DRAWN = """() => {
     const still = state === window.__layoutState;
     window.__layoutState = state;
     window.__layoutStill = still ? (window.__layoutStill || 0) + 1 : 0;
-    if (document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')) return false;
+    if (!whileRunning && document.querySelector('[data-testid="stStatusWidgetRunningIcon"]'))
+        return false;
     return window.__layoutStill >= 3 && [...charts].every(c => c.querySelector('.main-svg'));
 }"""
 # The sidebar is collapsed on a phone: Train is pressed through the DOM once it is there.
@@ -91,7 +92,7 @@ def test_every_page_fits_the_screen_without_overlapping_titles(
         if path.startswith("compare"):
             page.wait_for_function(TRAIN, timeout=120_000, polling=250)
             expect(page.get_by_text("Done:")).to_be_visible(timeout=300_000)
-        page.wait_for_function(DRAWN, timeout=120_000, polling=400)
+        page.wait_for_function(DRAWN, arg=False, timeout=120_000, polling=400)
         shot = tmp_path / f"{path.split('?')[0] or 'playground'}-{width}x{height}.png"
         layout = page.evaluate(LAYOUT)
         # the page scrolls inside Streamlit's main block: a screen as tall as its content
@@ -99,7 +100,7 @@ def test_every_page_fits_the_screen_without_overlapping_titles(
         tall = page.evaluate("() => document.querySelector('[data-testid=\"stMain\"]')"
                              ".scrollHeight")
         page.set_viewport_size({"width": width, "height": max(height, tall)})
-        page.wait_for_function(DRAWN, timeout=120_000, polling=400)
+        page.wait_for_function(DRAWN, arg=False, timeout=120_000, polling=400)
         page.screenshot(path=shot)
         page.set_viewport_size({"width": width, "height": height})
         if layout["overflow"] > 1:
@@ -111,3 +112,37 @@ def test_every_page_fits_the_screen_without_overlapping_titles(
                 problems.append(f"{shot.name}: a table leaves its frame {t}")
     expect(page.get_by_test_id("stException")).to_have_count(0)
     assert not problems, problems
+
+
+# Sampled in the page 10 times a second: how many elements are faded (Streamlit greys what it
+# is about to replace; the page keeps its results at full opacity), how many plots exist, and
+# the progress text.
+SAMPLE = """() => {
+    const els = [...document.querySelectorAll(
+        '[data-testid="stMain"] [data-testid="stElementContainer"]')];
+    return {faded: els.filter(e => parseFloat(getComputedStyle(e).opacity) < 0.99).length,
+            plots: document.querySelectorAll('.js-plotly-plot').length,
+            progress: (document.querySelector('[data-testid="stProgress"]') || {}).innerText};
+}"""
+
+
+def test_compare_results_stay_readable_and_update_in_place_while_training(
+    page: Page, app_url: str
+) -> None:
+    page.set_viewport_size({"width": 1440, "height": 900})
+    page.goto(f"{app_url}/compare?cmp_steps=10000&cmp_seeds=2")
+    page.wait_for_function(TRAIN, timeout=120_000, polling=250)
+    expect(page.get_by_text("Paired differences")).to_be_visible(timeout=120_000)
+    # drawn, though the page keeps running while it trains
+    page.wait_for_function(DRAWN, arg=True, timeout=120_000, polling=400)
+    page.evaluate(f"() => {{ window.__samples = []; window.__sampler = setInterval("
+                  f"() => window.__samples.push(({SAMPLE})()), 100); }}")
+    page.wait_for_timeout(5_000)
+    samples = page.evaluate("() => { clearInterval(window.__sampler); return window.__samples; }")
+    page.evaluate("() => [...document.querySelectorAll('button')].find("
+                  "b => b.innerText.trim().endsWith('Stop')).click()")
+    expect(page.get_by_text("Stopped:")).to_be_visible(timeout=60_000)
+    assert len(samples) >= 20
+    assert all(s["faded"] == 0 for s in samples), [s for s in samples if s["faded"]]
+    assert len({s["plots"] for s in samples}) == 1  # the same plots, updated in place
+    assert len({s["progress"] for s in samples}) > 1 and "model-steps/s" in samples[-1]["progress"]

@@ -46,8 +46,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from .. import sweeps  # torch loads only once the arguments are good
-
     preset = chosen_preset(args)
     steps = parse_count("--steps", args.steps or str(preset.steps if preset else 2000), 1)
     eval_every = parse_count(
@@ -73,6 +71,8 @@ def run(args) -> int:
     for name, options in axes.items():  # every value on its own, so an error names its flag
         for value in options[1:]:
             make_config({**first, name: value})
+    from .. import sweeps  # torch loads only once the arguments are good
+
     try:
         cells = sweeps.expand_grid(base, axes, seeds)
         sweep = sweeps.Sweep(cells, steps, eval_every=eval_every)

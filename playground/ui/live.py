@@ -45,7 +45,8 @@ TICK_EVERY = 0.1
 TICK_SECONDS = 0.33
 MIN_TRAIN_SECONDS = 0.1
 # While playing, the charts are rebuilt at most this often (they change little between two
-# redraws, and their redraw costs the browser as much as the landscape's); when paused, always.
+# redraws, and their redraw costs the browser nearly as much as the landscape's); when paused,
+# always.
 CHARTS_EVERY = 1.0
 SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as fit in the tick
 MAX_STEPS = 1_000_000

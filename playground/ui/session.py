@@ -155,8 +155,20 @@ def _locked(fn: F) -> F:
 # Training slots shared by every session of this server: as many chunks train at once as there
 # are cores, each on one thread, so N playing visitors take turns instead of thrashing the
 # cores (with more busy threads than cores every session slows down, OpenMP's spin-waits most).
-SLOTS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1)
+# PLAYGROUND_TRAINING_SLOTS overrides it: fewer slots than cores leave Python's GIL more room
+# for the pages' own work (drawing, answering clicks) on a crowded server.
+def _slot_count() -> int:
+    text = os.environ.get("PLAYGROUND_TRAINING_SLOTS", "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"PLAYGROUND_TRAINING_SLOTS: expected a whole number >= 1, got "
+                             f"{text!r}")
+        return int(text)
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, len(cores) if cores else os.cpu_count() or 1)
+
+
+SLOTS = _slot_count()
 _slots = threading.BoundedSemaphore(SLOTS)
 _wanting = 0  # sessions training or waiting for a slot (shown to those that wait)
 _wanting_lock = threading.Lock()

@@ -125,6 +125,7 @@ class Snapshot:
     loss: str
     metrics: dict = field(default_factory=dict)
     x_fake_avg: np.ndarray | None = None  # (n, 2) the averaged G's fakes (config.g_ema > 0)
+    d_real: np.ndarray | None = None  # (n,) D's raw output at x_real (centres a critic's colours)
 
 
 @dataclass(frozen=True)

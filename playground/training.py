@@ -584,6 +584,7 @@ class Population:
             p = self.probability[k]
             d_grid = losses.shown_output(D(self._grid_points.unsqueeze(0), member=k)[0], p)
             warp = G(self._z_lattice, member=k)[0].view(-1, _LATTICE_POINTS, 2)
+            d_real = D(self.x_probe[k : k + 1], member=k)[0, :, 0]
         x = x_fake.detach().requires_grad_(True)
         d_fake = D(x, member=k)  # (1, n, 1)
         # the per-sample loss (mean times n), so arrows do not shrink with the probe count
@@ -605,6 +606,7 @@ class Population:
             loss=c.loss,
             metrics=self.latest_metrics(k),
             x_fake_avg=None if x_avg is None else f32(x_avg[0]),
+            d_real=f32(d_real),
         )
 
 

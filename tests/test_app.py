@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
 from playground.presets import PRESETS
+from playground.ui import live
 from playground.ui.session import ACTIVE_KEY, PLAY_WITHOUT_ACTION, PLAYING_KEY, RUN_KEY
 from playground.ui.share import config_to_params
 
@@ -113,6 +114,35 @@ def test_view_follows_every_step_and_scrubbing_returns_to_live():
     assert step_text(at) == "**Step 31**" and shown_steps(at) == (31, 31)
     assert at.select_slider(key="playground.replay_step").value == 31
     assert "shapes" not in figure(at, "playground.charts")["layout"]
+
+
+def arrows_label(at: AppTest) -> str:
+    return next(t["name"] for t in figure(at, "playground.landscape")["data"]
+                if t["name"].startswith("−∇x G loss"))
+
+
+def test_a_live_loss_change_redraws_the_arrows_at_the_same_step():
+    at = app()  # step 0: the replay holds this step's frame, which must not be shown stale
+    assert "(nonsaturating)" in arrows_label(at)
+    at.radio(key="loss").set_value("minimax").run()
+    assert step_text(at) == "**Step 0**" and "(minimax)" in arrows_label(at)
+    click(at, "playground.step")
+    at.radio(key="loss").set_value("nonsaturating").run()
+    assert step_text(at) == "**Step 1**" and "(nonsaturating)" in arrows_label(at)
+
+
+def test_while_playing_the_charts_refresh_on_their_own_cadence_and_pause_catches_up(
+        monkeypatch):
+    monkeypatch.setattr(live, "CHARTS_EVERY", 1e9)  # no refresh from the clock in this test
+    at = app()
+    click(at, "playground.play")
+    for _ in range(2):
+        at.run()
+    landscape, charts = shown_steps(at)  # a tick draws, then trains
+    assert charts == 0 < landscape <= at.session_state[RUN_KEY].step_count
+    click(at, "playground.play")  # Pause: everything shows the same step
+    step = at.session_state[RUN_KEY].step_count
+    assert shown_steps(at) == (step, step) and step_text(at) == f"**Step {step:,}**"
 
 
 def test_reset_returns_to_step_zero_with_the_same_points():

@@ -32,7 +32,26 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    import torch
+    from ..config import TrainConfig
+
+    if args.device not in ("auto", "cpu", "cuda"):
+        raise UsageError(f"--device: {args.device!r} is not one of cpu, cuda, auto")
+    try:
+        pops = None if args.populations is None else [int(v) for v in args.populations.split(",")]
+        seconds = float(args.seconds)
+    except ValueError:
+        raise UsageError("--populations takes integers, --seconds a number") from None
+    if pops is not None and (not pops or min(pops) < 1 or max(pops) > MAX_POPULATION) or \
+            not 0 < seconds <= 60:
+        raise UsageError(f"--populations must be in [1, {MAX_POPULATION}] and --seconds in (0, 60]")
+    batch_size = parse_count("--batch-size", args.batch_size or ("256" if args.duel else "512"), 1)
+    try:
+        TrainConfig(batch_size=batch_size)  # the engine's bounds, named as the flag
+    except ValueError as e:
+        raise usage_error(e) from None
+    rounds = parse_count("--rounds", args.rounds, 1)
+
+    import torch  # only once the arguments are good
 
     from ..bench import (
         BenchSettings,
@@ -41,33 +60,15 @@ def run(args) -> int:
         run_benchmark,
         run_duel_benchmark,
     )
-    from ..config import TrainConfig
     from ..training import resolve_device
 
-    if args.device not in ("auto", "cpu", "cuda"):
-        raise UsageError(f"--device: {args.device!r} is not one of cpu, cuda, auto")
     try:
         device = resolve_device(args.device)
     except ValueError as e:
         raise UsageError(f"--{e}") from None
-    default = "1,8,32,128" if device.type == "cuda" else "1,8,32"
-    try:
-        pops = [int(v) for v in (args.populations or default).split(",")]
-        seconds = float(args.seconds)
-    except ValueError:
-        raise UsageError("--populations takes integers, --seconds a number") from None
-    if not pops or min(pops) < 1 or max(pops) > MAX_POPULATION or not 0 < seconds <= 60:
-        raise UsageError(f"--populations must be in [1, {MAX_POPULATION}] and --seconds in (0, 60]")
-    batch_size = parse_count("--batch-size", args.batch_size or ("256" if args.duel else "512"), 1)
-    try:
-        TrainConfig(batch_size=batch_size)  # the engine's bounds, named as the flag
-    except ValueError as e:
-        raise usage_error(e) from None
-    settings = BenchSettings(
-        batch_size=batch_size,
-        seconds=seconds,
-        rounds=parse_count("--rounds", args.rounds, 1),
-    )
+    if pops is None:
+        pops = [1, 8, 32, 128] if device.type == "cuda" else [1, 8, 32]
+    settings = BenchSettings(batch_size=batch_size, seconds=seconds, rounds=rounds)
     log = None if args.json else (lambda line: print(line, file=sys.stderr))
     if args.duel:
         report = run_duel_benchmark(torch.device(device), settings, log)

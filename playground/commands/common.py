@@ -8,7 +8,7 @@ import dataclasses
 import os
 import sys
 
-from .. import catalog
+from .. import catalog, config
 from ..config import TrainConfig
 
 
@@ -26,6 +26,11 @@ class ArgumentParser(argparse.ArgumentParser):
 CONFIG_FLAGS = tuple(
     f for f in dataclasses.fields(TrainConfig) if f.name not in ("custom_points",)
 )
+
+
+# Fields with a fixed set of values: their flags list them.
+CHOICES = {"dataset": config.DATASETS, "loss": config.G_LOSSES, "optimizer": config.OPTIMIZERS,
+           "activation": config.ACTIVATIONS, "device": config.DEVICES}
 
 
 def _flag(name: str) -> str:
@@ -51,8 +56,8 @@ def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False
     for f in CONFIG_FLAGS:
         default = f.default
         text = "comma-separated values to sweep; " if multi else ""
-        if f.name == "loss":
-            text += f"one of {', '.join(catalog.NAMES)} (`losses` lists them); "
+        if f.name in CHOICES:
+            text += f"one of {', '.join(CHOICES[f.name])}; "
         group.add_argument(
             _flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
             help=f"{text}default {default!r}",

@@ -50,8 +50,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from .. import sweeps  # torch loads only once the arguments are good
-
     preset = chosen_preset(args)
     steps = parse_count("--steps", args.steps or str(preset.steps if preset else 2000), 1)
     eval_every = parse_count(
@@ -77,6 +75,8 @@ def run(args) -> int:
     for name, options in axes.items():  # every value on its own, so an error names its flag
         for value in options[1:]:
             make_config({**first, name: value})
+    from .. import sweeps  # torch loads only once the arguments are good
+
     losses = values.get("loss", [base.loss])
     note_recommended(losses, args.recommended)
     extra = None

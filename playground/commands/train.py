@@ -44,8 +44,6 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    from ..training import train  # torch loads only once the arguments are good
-
     preset = chosen_preset(args)
     steps = parse_count("--steps", args.steps or str(preset.steps if preset else 6000))
     eval_every = parse_count(
@@ -59,6 +57,8 @@ def run(args) -> int:
     note_recommended([config.loss], args.recommended)
     check_writable("--samples", args.samples)
     check_writable("--history", args.history)
+    from ..training import train  # torch loads only once the arguments are good
+
     try:
         progress = None if args.json else progress_bar
         result = train(config, steps, eval_every=eval_every, progress=progress)

@@ -6,9 +6,11 @@ Streamlit. Every array handed to plotly is float32: plotly sends numpy arrays ba
 and float32 halves the bytes of each redraw. Axis ranges are fixed from the dataset bounds so
 frames do not jump while training.
 
-Points are SVG `scatter`, not `scattergl`: Streamlit 1.67 remounts a chart whose data changed,
-and with WebGL each redraw took a new context; after a few dozen redraws Chromium logged "Too
-many active WebGL contexts. Oldest context will be lost." 512 + 512 SVG points draw quickly.
+Points are WebGL (`scattergl`), lines SVG: the live plot keeps one <div> (and so one WebGL
+context) for the whole session (ui/plot.py), and SVG markers were the largest part of the
+browser's redraw time. Measured with Plotly.react on this figure in headless Chromium (software
+WebGL): 88-100 ms per redraw against 123-168 ms with SVG markers (arrow and grid lines stay SVG:
+as WebGL they were slower).
 """
 
 from __future__ import annotations
@@ -196,7 +198,7 @@ def landscape_figure(
                          line=dict(color=GRID_COLOR, width=1), name="G(latent grid)"))
     if "real" in layers:
         data.append(dict(
-            type="scatter", x=_f32(snap.x_real[:, 0]), y=_f32(snap.x_real[:, 1]),
+            type="scattergl", x=_f32(snap.x_real[:, 0]), y=_f32(snap.x_real[:, 1]),
             mode="markers", marker=dict(size=4, color=REAL_COLOR, opacity=0.7), name="real",
             hoverinfo="skip",
         ))
@@ -205,7 +207,7 @@ def landscape_figure(
         fake = _f32(snap.x_fake)
         outside = _outside(fake, bounds)
         data.append(dict(
-            type="scatter", x=fake[~outside, 0], y=fake[~outside, 1],
+            type="scattergl", x=fake[~outside, 0], y=fake[~outside, 1],
             mode="markers", marker=dict(size=5, color=FAKE_COLOR, line=dict(width=0.5,
                                                                             color="white")),
             customdata=d_shown[~outside], name="fake G(z)",
@@ -216,7 +218,7 @@ def landscape_figure(
             # pinned to the frame's edge, so a fake that leaves the view is still seen
             edge = np.clip(fake[outside], [x0, y0], [x1, y1]).astype(np.float32)
             data.append(dict(
-                type="scatter", x=edge[:, 0], y=edge[:, 1], mode="markers",
+                type="scattergl", x=edge[:, 0], y=edge[:, 1], mode="markers",
                 marker=dict(size=7, symbol="triangle-up", color=FAKE_COLOR),
                 customdata=fake[outside], name=f"fake outside the view ({outside.sum()})",
                 hovertemplate="G(z)=(%{customdata[0]:.2f}, %{customdata[1]:.2f})"
@@ -225,7 +227,7 @@ def landscape_figure(
     if "fake" in layers and snap.x_fake_avg is not None:
         avg = np.clip(_f32(snap.x_fake_avg), [x0, y0], [x1, y1]).astype(np.float32)
         data.append(dict(
-            type="scatter", x=avg[:, 0], y=avg[:, 1], mode="markers", name="averaged G(z)",
+            type="scattergl", x=avg[:, 0], y=avg[:, 1], mode="markers", name="averaged G(z)",
             marker=dict(size=6, symbol="circle-open", color=AVG_COLOR, line=dict(width=1)),
             hoverinfo="skip",
         ))

@@ -53,6 +53,13 @@ function draw(parentElement, data) {
     div.style.width = "100%";
     parentElement.appendChild(div);
   }
+  // an unchanged figure (a tick that trained nothing, charts between their refreshes) costs
+  // the browser nothing
+  if (div.playgroundFigure === data.figure) {
+    div.dataset.step = String(data.step);
+    return;
+  }
+  div.playgroundFigure = data.figure;
   const fig = JSON.parse(data.figure);
   const layout = fig.layout || {};
   const style = getComputedStyle(document.body);
@@ -103,9 +110,15 @@ def load_plotly() -> None:
            on_ready_change=_ignore, height=0)
 
 
-def live_plot(fig: go.Figure, key: str, *, step: int | None = None) -> None:
-    """Draw `fig`; the element with this key keeps its identity across reruns, so the browser
-    updates the existing plot instead of replacing it."""
+def figure_spec(fig: go.Figure) -> str:
+    """The JSON `live_plot` sends (numpy arrays travel base64-encoded, float32)."""
+    return pio.to_json(fig, validate=False)
+
+
+def live_plot(fig: go.Figure | str, key: str, *, step: int | None = None) -> None:
+    """Draw `fig` (a figure or its `figure_spec`); the element with this key keeps its identity
+    across reruns, so the browser updates the existing plot instead of replacing it, and skips
+    the redraw when the spec is the one it drew last."""
     _, chart = _components()
-    spec = pio.to_json(fig, validate=False)  # numpy arrays travel base64-encoded (float32)
+    spec = fig if isinstance(fig, str) else figure_spec(fig)
     chart(key=key, data={"figure": spec, "config": CONFIG, "step": step})

@@ -82,6 +82,12 @@ class Replay:
             self.frames = self.frames[::2]
             self.every *= 2
 
+    def retake(self, run: GANRun) -> None:
+        """After a live change (the loss's arrows, the averaged G's points): the frame of the
+        current step shows the game as it now is."""
+        if self.frames and self.frames[-1].step == run.step_count:
+            self.frames[-1] = run.snapshot()
+
 
 @dataclass
 class Tick:
@@ -357,6 +363,7 @@ def on_live_change() -> None:
     cfg = widget_config()
     r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, r2_gamma=cfg.r2_gamma, lr_g=cfg.lr_g,
              lr_d=cfg.lr_d, g_ema=cfg.g_ema)
+    st.session_state[REPLAY_KEY].retake(r)
     notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
 
 

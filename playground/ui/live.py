@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas  # noqa: F401
 import streamlit as st
 
+from ..catalog import LOSSES
 from ..figures.live import (
     DEFAULT_LAYERS,
     LAYERS,
@@ -265,8 +266,9 @@ def _charts_spec(drawn: Drawn, view: View, cursor: int | None) -> tuple[str, int
     recent = (old is not None and old[0] is r and old[2] == cursor and session.playing()
               and now - drawn.charts_at < CHARTS_EVERY)
     if not (fresh or recent):
+        output = LOSSES[r.config.loss].output  # says whether D's means are probabilities
         drawn.charts = figure_spec(charts_figure(view.steps, view.evals, view.n_modes,
-                                                 cursor=cursor))
+                                                 cursor=cursor, output=output))
         drawn.charts_of = (r, view.step, cursor)
         drawn.charts_at = now
     return drawn.charts, drawn.charts_of[1]

@@ -32,7 +32,7 @@ from ..figures.live import (
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
 from ..training import device_label
-from . import session
+from . import duel, session
 from .controls import render_controls
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
@@ -74,10 +74,14 @@ def render_page() -> None:
     _notice()
     if not _preset_panel():  # an open preset says what to watch; otherwise the general intro
         st.markdown(INTRO)
-    _transport()
-    _live_view()
-    _share_and_export()
+    if duel.render_switch():
+        duel.render_duel()
+    else:
+        _transport()
+        _live_view()
+        _share_and_export()
     session.sync_url()
+    duel.sync_url()
 
 
 def _notice() -> None:

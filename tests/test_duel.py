@@ -74,3 +74,24 @@ def test_a_bad_duel_link_says_so_and_shows_the_default():
     assert not at.exception, at.exception
     assert "is not one of" in at.warning[0].value
     assert at.session_state[SPEC_KEY] == duel.DEFAULT
+
+
+def test_a_duel_over_the_compute_budget_is_refused_with_the_limit():
+    # one run of these settings fits the budget; the duel trains two at once and does not
+    at = _open(duel="nonsaturating|lsgan", hidden="512", depth="3", batch_size="1024")
+    assert not at.exception, at.exception
+    assert POP_KEY not in at.session_state
+    refused = " ".join(e.value for e in at.error)
+    assert "This duel was refused" in refused and "limit" in refused
+
+
+def test_play_trains_in_chunks_and_pause_stops_the_duel():
+    at = _open(duel="nonsaturating|lsgan", hidden="16", depth="1", batch_size="32")
+    at.button(key="playground.duel_play").click().run()
+    assert not at.exception, at.exception
+    pop = at.session_state[POP_KEY][2]
+    assert pop.step_count > 0  # the run after Play trained one chunk
+    at.button(key="playground.duel_play").click().run()  # Pause
+    steps = pop.step_count
+    at.run()
+    assert pop.step_count == steps

@@ -10,6 +10,7 @@ import time
 import streamlit as st
 
 from .. import catalog, duel
+from ..budget import check_budget
 from ..catalog import LOSSES
 from ..figures.live import DEFAULT_LAYERS, critic_half_width, d_scale, landscape_figure
 from ..training import Population
@@ -23,6 +24,7 @@ POP_KEY = "playground.duel_pop"  # (base config, spec text, Population)
 PLAYING_KEY = "playground.duel_playing"
 TICK_EVERY = 0.1
 TRAIN_SECONDS = 0.3
+MAX_STEPS = 10_000  # per chunk; the chunk's clock ends it long before
 EVAL_EVERY = 100
 VERDICT_COLORS = {"converged": "green", "mode_collapse": "orange", "oscillating": "violet",
                   "stalled": "gray", "diverged": "red", "training": "blue"}
@@ -78,31 +80,55 @@ def _side_picker(col, name: str, side: duel.Side) -> duel.Side:
 
 
 def _population() -> Population:
-    """The duel's population, rebuilt when the sides or the sidebar's config changed."""
+    """The duel's population, rebuilt when the sides or the sidebar's config changed. Both
+    sides train as one program, so they share one compute budget (ValueError over it)."""
     ss = st.session_state
     base = session.run().config
     spec = ss[SPEC_KEY]
     held = ss.get(POP_KEY)
     if held is None or held[0] != base or held[1] != spec:
-        a, b = duel.parse(spec)
-        pop = Population([a.config(base), b.config(base)], eval_every=EVAL_EVERY)
+        configs = [side.config(base) for side in duel.parse(spec)]
+        for cfg in configs:  # each side as costly as the dearer one: they step together
+            check_budget(cfg, runs=2)
+        pop = Population(configs, eval_every=EVAL_EVERY)
         ss[POP_KEY] = (base, spec, pop)
         ss[PLAYING_KEY] = False
     return ss[POP_KEY][2]
 
 
 def _set_playing(value: bool) -> None:
-    st.session_state[PLAYING_KEY] = value
+    with session.guard().first():  # a chunk in flight stops after its step
+        session.touch()
+        st.session_state[PLAYING_KEY] = value
 
 
 def _step() -> None:
-    with session.lock():
+    with session.guard().first():
+        session.touch()
         _population().step()
 
 
 def _reset() -> None:
-    st.session_state.pop(POP_KEY, None)
-    st.session_state[PLAYING_KEY] = False
+    with session.guard().first():
+        session.touch()
+        st.session_state.pop(POP_KEY, None)
+        st.session_state[PLAYING_KEY] = False
+
+
+def _train(pop: Population) -> None:
+    """One chunk, as the single game's tick trains: in a server-wide training slot, stopped
+    after the current step by any click, and not at all once nobody has clicked for a while."""
+    ss = st.session_state
+    if time.monotonic() - ss.get(session.ACTIVE_KEY, time.monotonic()) > \
+            session.PLAY_WITHOUT_ACTION:
+        ss[PLAYING_KEY] = False
+        st.rerun()
+    g = session.guard()
+    with session.training_slot(session.SLOT_WAIT, g.interrupted) as got, g.lock:
+        if got:
+            deadline = time.perf_counter() + TRAIN_SECONDS
+            pop.advance(MAX_STEPS, until=lambda: g.interrupted() or
+                        time.perf_counter() >= deadline)
 
 
 def render_duel() -> None:
@@ -116,7 +142,11 @@ def render_duel() -> None:
         return
     if duel.text(a, b) != ss[SPEC_KEY]:
         ss[SPEC_KEY] = duel.text(a, b)
-    pop = _population()
+    try:
+        pop = _population()
+    except ValueError as e:
+        st.error(f"This duel was refused: {escape(e, 600)}.", icon=":material/error:")
+        return
     playing = bool(ss.get(PLAYING_KEY))
     row = st.container(horizontal=True, vertical_alignment="bottom",
                        key="playground-duel-transport")
@@ -161,9 +191,7 @@ def render_duel() -> None:
             if all(diverged):
                 ss[PLAYING_KEY] = False
                 st.rerun()
-            with session.lock():
-                deadline = time.perf_counter() + TRAIN_SECONDS
-                pop.advance(10_000, until=lambda: time.perf_counter() >= deadline)
+            _train(pop)
 
     live()
 

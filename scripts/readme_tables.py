@@ -4,16 +4,19 @@
     python scripts/readme_tables.py --run presets   # re-measure (minutes of CPU), rewrite JSON
     python scripts/readme_tables.py --run ema
     python scripts/readme_tables.py --run compare   # the Compare page's default comparison
+    python scripts/readme_tables.py --run zoo_ring8 --run zoo_grid25
 
 `presets` is `python -m playground presets --check --seeds 8 --json`; `ema` trains the README's
 headline setting (ring8, non-saturating + R1 gamma 0.1, 6000 steps) on 8 paired seeds with and
 without an averaged generator and keeps every run's evaluation history, so the table can say how
-often the convergence condition held, not only the last verdict. `compare` trains the Compare
-page's default comparison (presets.COMPARISONS) headless, then presses Train on the page itself
-in headless Chromium (run at the lowest CPU priority: a visitor's browser does not share the
-server's cores) and times the click to "Done", with the machine's load before and after.
-Seconds depend on the machine and its load; steps and labels reproduce bit for bit on one
-machine.
+often the convergence condition held, not only the last verdict. `zoo_ring8` / `zoo_grid25` train
+the losses beyond the design card (LSGAN, hinge, WGAN-GP with its paper's settings, and R2 on
+the non-saturating loss) beside the non-saturating reference, on 8 paired seeds. `compare`
+trains the Compare page's default comparison (presets.COMPARISONS) headless, then presses Train
+on the page itself in headless Chromium (run at the lowest CPU priority: a visitor's browser
+does not share the server's cores) and times the click to "Done", with the machine's load
+before and after. Seconds depend on the machine and its load; steps and labels reproduce bit
+for bit on one machine.
 """
 
 from __future__ import annotations
@@ -127,12 +130,12 @@ def run_compare() -> dict:
     records = sweep.run()
     headless = time.perf_counter() - start
     page = _page_seconds()
-    return {"comparison": DEFAULT_COMPARISON, **_machine(), "seeds": spec.seeds,
+    return json_safe({"comparison": DEFAULT_COMPARISON, **_machine(), "seeds": spec.seeds,
             "steps": spec.steps, "headless_seconds": round(headless, 1),
             "load_before": load_before, "load_after": _load(), **page,
             "headline": sweeps.headline(records)[0],
             "summary": sweeps.summary(records),
-            "differences": sweeps.paired_differences(records)}
+            "differences": sweeps.paired_differences(records)})
 
 
 def _page_seconds() -> dict:
@@ -187,9 +190,56 @@ def compare_tables(result: dict) -> str:
     return "\n".join(lines)
 
 
+# the zoo: every loss beyond the card with its recommended settings, R2 at R1's gamma for the
+# dataset, and the non-saturating loss as the reference row; 2000 steps keep WGAN-GP's 5 critic
+# steps per G step affordable on 2 cores (about 7x the cost of a one-D-step run)
+ZOO = {"steps": 2000, "eval_every": 100,
+       "variants": ({"loss": "nonsaturating"}, {"loss": "lsgan"}, {"loss": "hinge"},
+                    {"loss": "wgan_gp"}, {"loss": "nonsaturating", "r2_gamma": "r1"})}
+
+
+def run_zoo(dataset: str) -> dict:
+    from playground import sweeps
+
+    base = TrainConfig(dataset=dataset)
+    gamma = sweeps.default_r1_gamma(dataset)
+    variants = [{k: gamma if v == "r1" else v for k, v in v.items()} for v in ZOO["variants"]]
+    cells = sweeps.expand_variants(base, variants, list(range(SEEDS)),
+                                   extra=sweeps.recommended_for(base))
+    sweep = sweeps.Sweep(cells, ZOO["steps"], eval_every=ZOO["eval_every"])
+    return {"setting": {**ZOO, "dataset": dataset}, **_machine(),
+            "seconds": round(sweep.elapsed, 1), "runs": sweep.run()}
+
+
+def zoo_table(results: list[dict]) -> str:
+    from playground import sweeps
+
+    lines = ["| data | loss | settings beyond the defaults | modes captured (mean ± sd) | "
+             "high quality | verdicts at the last step | converged from step (median) |",
+             "|---|---|---|---|---|---|---|"]
+    defaults = TrainConfig().to_dict()
+    for result in results:
+        for row in sweeps.summary(result["runs"]):
+            cfg = next(r["config"] for r in result["runs"] if r["variant"] == row["variant"])
+            changed = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                                for k, v in cfg.items()
+                                if k in ("d_steps", "beta1", "beta2", "lr_g", "lr_d")
+                                and v != defaults[k]) or "-"
+            conv = row["median_steps_to_convergence"]
+            lines.append(
+                f"| {result['setting']['dataset']} | {row['variant']} | {changed} | "
+                f"{row['modes_captured_mean']:.1f} ± {row['modes_captured_sd']:.1f} "
+                f"of {cfg['grid_side'] ** 2 if cfg['dataset'] == 'grid25' else cfg['ring_modes']}"
+                f" | {row['high_quality_mean']:.0%} ± {row['high_quality_sd']:.0%} | "
+                f"{row['verdicts']} | {'-' if conv != conv else f'{conv:.0f}'} |")
+    return "\n".join(lines)
+
+
 MEASUREMENTS = {"presets": (run_presets, "presets_check.json"),
                 "ema": (run_ema, "ema_ring8.json"),
-                "compare": (run_compare, "compare_default.json")}
+                "compare": (run_compare, "compare_default.json"),
+                "zoo_ring8": (lambda: run_zoo("ring8"), "zoo_ring8.json"),
+                "zoo_grid25": (lambda: run_zoo("grid25"), "zoo_grid25.json")}
 
 
 def main() -> int:
@@ -200,7 +250,7 @@ def main() -> int:
     RESULTS.mkdir(exist_ok=True)
     for name in args.run:
         measure, file = MEASUREMENTS[name]
-        (RESULTS / file).write_text(json.dumps(json_safe(measure()), indent=1) + "\n")
+        (RESULTS / file).write_text(json.dumps(measure(), indent=1) + "\n")
     presets_file, ema_file = RESULTS / "presets_check.json", RESULTS / "ema_ring8.json"
     if presets_file.exists():
         result = json.loads(presets_file.read_text())
@@ -214,7 +264,13 @@ def main() -> int:
     if compare_file.exists():
         result = json.loads(compare_file.read_text(), object_hook=_nan)
         print(f"Default comparison ({result['device']}): {result['headline']}\n")
-        print(compare_tables(result))
+        print(compare_tables(result) + "\n")
+    zoo = [json.loads((RESULTS / f).read_text()) for f in ("zoo_ring8.json", "zoo_grid25.json")
+           if (RESULTS / f).exists()]
+    if zoo:
+        print(f"The loss zoo ({SEEDS} paired seeds, {zoo[0]['setting']['steps']} steps, "
+              f"{zoo[0]['device']}):\n")
+        print(zoo_table(zoo))
     return 0
 
 

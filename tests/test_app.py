@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
 from playground.presets import PRESETS
+from playground.ui import live
 from playground.ui.session import ACTIVE_KEY, PLAY_WITHOUT_ACTION, PLAYING_KEY, RUN_KEY
 from playground.ui.share import config_to_params
 
@@ -115,6 +116,35 @@ def test_view_follows_every_step_and_scrubbing_returns_to_live():
     assert "shapes" not in figure(at, "playground.charts")["layout"]
 
 
+def arrows_label(at: AppTest) -> str:
+    return next(t["name"] for t in figure(at, "playground.landscape")["data"]
+                if t["name"].startswith("−∇x G loss"))
+
+
+def test_a_live_loss_change_redraws_the_arrows_at_the_same_step():
+    at = app()  # step 0: the replay holds this step's frame, which must not be shown stale
+    assert "(nonsaturating)" in arrows_label(at)
+    at.selectbox(key="loss").set_value("minimax").run()
+    assert step_text(at) == "**Step 0**" and "(minimax)" in arrows_label(at)
+    click(at, "playground.step")
+    at.selectbox(key="loss").set_value("nonsaturating").run()
+    assert step_text(at) == "**Step 1**" and "(nonsaturating)" in arrows_label(at)
+
+
+def test_while_playing_the_charts_refresh_on_their_own_cadence_and_pause_catches_up(
+        monkeypatch):
+    monkeypatch.setattr(live, "CHARTS_EVERY", 1e9)  # no refresh from the clock in this test
+    at = app()
+    click(at, "playground.play")
+    for _ in range(2):
+        at.run()
+    landscape, charts = shown_steps(at)  # a tick draws, then trains
+    assert charts == 0 < landscape <= at.session_state[RUN_KEY].step_count
+    click(at, "playground.play")  # Pause: everything shows the same step
+    step = at.session_state[RUN_KEY].step_count
+    assert shown_steps(at) == (step, step) and step_text(at) == f"**Step {step:,}**"
+
+
 def test_reset_returns_to_step_zero_with_the_same_points():
     at = app()
     initial = fake_points(at)
@@ -145,7 +175,7 @@ def test_every_dataset_loss_and_r1_renders(dataset):
     at.selectbox(key="dataset").set_value(dataset).run()
     for loss in ("minimax", "nonsaturating"):
         for r1 in (False, True):
-            at.radio(key="loss").set_value(loss)
+            at.selectbox(key="loss").set_value(loss)
             at.toggle(key="r1").set_value(r1).run()
             click(at, "playground.step")
             cfg = at.session_state[RUN_KEY].config
@@ -158,7 +188,7 @@ def test_live_changes_keep_the_run_and_structural_changes_reset():
     for _ in range(2):
         click(at, "playground.step")
     run = at.session_state[RUN_KEY]
-    at.radio(key="loss").set_value("minimax").run()
+    at.selectbox(key="loss").set_value("minimax").run()
     at.select_slider(key="lr_d").set_value(3e-4).run()
     assert at.session_state[RUN_KEY] is run and run.step_count == 2
     assert (run.config.loss, run.config.lr_d) == ("minimax", 3e-4)
@@ -300,3 +330,17 @@ def test_a_run_left_playing_without_a_click_pauses_itself():
     assert any("without a click" in e.value for e in at.error)
     click(at, "playground.play")  # Play goes on
     assert at.session_state[PLAYING_KEY] and at.session_state[RUN_KEY].step_count > steps
+
+
+def test_the_loss_selector_offers_every_loss_and_wgan_gp_its_papers_settings():
+    from playground import catalog
+
+    at = app(hidden="16", depth="1", batch_size="32")
+    assert tuple(at.selectbox(key="loss").options) == tuple(map(catalog.label, catalog.NAMES))
+    at.selectbox(key="loss").set_value("wgan_gp").run()
+    assert not at.exception, at.exception
+    assert at.session_state[RUN_KEY].config.loss == "wgan_gp"
+    at.button(key="playground.recommended").click().run()
+    cfg = at.session_state[RUN_KEY].config
+    assert (cfg.loss, cfg.d_steps, cfg.beta1, cfg.beta2) == ("wgan_gp", 5, 0.0, 0.9)
+    assert at.query_params["d_steps"] == "5" and at.query_params["beta1"] == "0.0"

@@ -130,3 +130,27 @@ def test_bench_json_reports_ratios_against_the_textbook_loop():
     e = rows[("engine", 2, False)]
     assert e["ratio"] == pytest.approx(
         e["model_steps_per_s"] / rows[("textbook", 1, False)]["steps_per_s"], rel=1e-2)
+
+
+NO_TORCH = """
+import runpy, sys
+sys.argv = ["playground", *sys.argv[1:]]
+try:
+    runpy.run_module("playground", run_name="__main__")
+except SystemExit as e:
+    code = e.code
+print("exit", code, "torch" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize("args", [
+    ["--help"], ["train", "--help"], ["sweep", "--help"], ["bench", "--help"],
+    ["dirac", "--help"], ["presets", "--help"], ["train", "--loss", "hinged"],
+    ["bench", "--batch-size", "4"], ["presets", "--check", "--seeds", "0"],
+    ["sweep", "--seeds", "x"], ["train", "--batch-size", "4"],
+])
+def test_help_and_bad_arguments_answer_without_importing_torch(args):
+    out = subprocess.run([sys.executable, "-c", NO_TORCH, *args], capture_output=True,
+                         text=True, cwd=ROOT, timeout=120)
+    code, imported = out.stdout.strip().splitlines()[-1].split()[1:]
+    assert (code, imported) == ("0" if args[-1] == "--help" else "2", "False"), out.stderr

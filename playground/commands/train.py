@@ -7,14 +7,18 @@ import io
 import json
 import sys
 
+from ..catalog import variant_name
 from ..records import RunResult, json_safe
 from .common import (
     add_config_arguments,
+    add_recommended_argument,
     check_writable,
     config_values,
     make_config,
+    note_recommended,
     parse_count,
     progress_bar,
+    recommended_changes,
     usage_error,
     write_text,
 )
@@ -34,22 +38,27 @@ def register(subparsers) -> None:
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
     p.add_argument("--history", metavar="CSV", help="write the per-step history")
     preset_argument(p)
+    add_recommended_argument(p)
     add_config_arguments(p)
     p.set_defaults(run=run)
 
 
 def run(args) -> int:
-    from ..training import train  # torch loads only once the arguments are good
-
     preset = chosen_preset(args)
     steps = parse_count("--steps", args.steps or str(preset.steps if preset else 6000))
     eval_every = parse_count(
         "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
     )
     values = {k: v[0] for k, v in config_values(args).items()}
-    config = make_config({**preset_fields(preset), **values})
+    fields = {**preset_fields(preset), **values}
+    if args.recommended:
+        fields.update(recommended_changes(fields.get("loss", "nonsaturating"), values))
+    config = make_config(fields)
+    note_recommended([config.loss], args.recommended)
     check_writable("--samples", args.samples)
     check_writable("--history", args.history)
+    from ..training import train  # torch loads only once the arguments are good
+
     try:
         progress = None if args.json else progress_bar
         result = train(config, steps, eval_every=eval_every, progress=progress)
@@ -93,9 +102,9 @@ def _write_samples(path: str, result: RunResult) -> None:
 
 def _readable(result: RunResult) -> str:
     c, m, v = result.config, result.metrics, result.verdict
-    r1 = f" + R1 (gamma {c.r1_gamma:g})" if c.r1_gamma else ""
     lines = [
-        f"{c.loss}{r1} on {c.dataset}, seed {c.seed}: {result.steps} steps in "
+        f"{variant_name(c.loss, c.r1_gamma, c.r2_gamma)} on {c.dataset}, seed {c.seed}: "
+        f"{result.steps} steps in "
         f"{result.seconds:.1f} s on {result.device} "
         f"({result.steps / max(result.seconds, 1e-9):.0f} steps/s)",
     ]

@@ -11,6 +11,8 @@ drives the same code path as a tick. Figures update in place (plot.py).
 from __future__ import annotations
 
 import json
+import math
+import time
 from dataclasses import dataclass
 
 # plotly imports pandas lazily while it validates a figure, and two sessions making that first
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 import pandas  # noqa: F401
 import streamlit as st
 
+from ..catalog import LOSSES
 from ..figures.live import (
     DEFAULT_LAYERS,
     LAYERS,
@@ -29,19 +32,26 @@ from ..figures.live import (
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
 from ..training import device_label
-from . import session
+from . import duel, session
 from .controls import render_controls
 from .memory import return_freed_memory
-from .plot import live_plot, load_plotly
+from .plot import figure_spec, live_plot, load_plotly
 from .share import config_to_params
 
 # While playing, the browser asks for a tick every TICK_EVERY s; requests that arrive during a
 # tick are queued (one at most), so a short interval just means "next tick as soon as this one
-# ends", and the redraw rate is set by the tick's own length: drawing + TRAIN_SECONDS.
+# ends", and the redraw rate is set by the tick's own length: a tick draws, then trains for the
+# rest of TICK_SECONDS (at least MIN_TRAIN_SECONDS), about 3 redraws a second.
 TICK_EVERY = 0.1
-TRAIN_SECONDS = 0.3
-SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as TRAIN_SECONDS allows
+TICK_SECONDS = 0.33
+MIN_TRAIN_SECONDS = 0.1
+# While playing, the charts are rebuilt at most this often (they change little between two
+# redraws, and their redraw costs the browser nearly as much as the landscape's); when paused,
+# always.
+CHARTS_EVERY = 1.0
+SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as fit in the tick
 MAX_STEPS = 1_000_000
+DRAWN_KEY = "playground.drawn"
 
 VERDICT_COLORS = {"converged": "green", "mode_collapse": "orange", "oscillating": "violet",
                   "stalled": "gray", "diverged": "red", "training": "blue"}
@@ -65,10 +75,14 @@ def render_page() -> None:
     _notice()
     if not _preset_panel():  # an open preset says what to watch; otherwise the general intro
         st.markdown(INTRO)
-    _transport()
-    _live_view()
-    _share_and_export()
+    if duel.render_switch():
+        duel.render_duel()
+    else:
+        _transport()
+        _live_view()
+        _share_and_export()
     session.sync_url()
+    duel.sync_url()
 
 
 def _notice() -> None:
@@ -136,7 +150,7 @@ def _transport() -> None:
     row.select_slider(
         "Steps per redraw", SPEEDS, value="max", key="playground.speed", on_change="ignore",
         width=260, help="Slow the game down to watch single steps; 'max' trains as many steps "
-                        f"as fit in {TRAIN_SECONDS:g} s between redraws.",
+                        f"as fit between redraws (about {1 / TICK_SECONDS:.0f} a second).",
     )
     st.pills(
         "Layers", LAYERS, selection_mode="multi", default=list(DEFAULT_LAYERS),
@@ -160,12 +174,42 @@ class View:
     diverged: bool
 
 
-def _read_view() -> View:
+@dataclass
+class Drawn:
+    """What the last redraw sent, so that a tick that changed nothing (it waited for a training
+    slot) re-sends it without rebuilding, and the charts refresh at most every CHARTS_EVERY s
+    while playing. Each spec is kept with the object it was built from (compared by identity)."""
+
+    snapshot: Snapshot | None = None
+    snapshot_of: tuple | None = None  # (run, step, config) the snapshot shows
+    landscape: str = ""
+    landscape_of: tuple | None = None  # (snapshot, layers)
+    charts: str = ""
+    charts_of: tuple | None = None  # (run, step, cursor)
+    charts_at: float = -math.inf
+
+
+def _drawn() -> Drawn:
+    return st.session_state.setdefault(DRAWN_KEY, Drawn())
+
+
+def _latest_snapshot(drawn: Drawn) -> Snapshot:
+    r = session.run()
+    of = (r, r.step_count, r.config)
+    if drawn.snapshot_of is None or any(a is not b and a != b
+                                        for a, b in zip(of, drawn.snapshot_of)):
+        frames = st.session_state[session.REPLAY_KEY].frames
+        # the replay often recorded the latest step already: its frame is the live one
+        drawn.snapshot = (frames[-1] if frames and frames[-1].step == r.step_count
+                          else r.snapshot())
+        drawn.snapshot_of = of
+    return drawn.snapshot
+
+
+def _read_view(drawn: Drawn) -> View:
     r = session.run()
     frame = _replay_frame(r.step_count)
-    frames = st.session_state[session.REPLAY_KEY].frames
-    # the replay often recorded the latest step already: its frame is the live one
-    latest = frames[-1] if frames and frames[-1].step == r.step_count else r.snapshot()
+    latest = None if frame else _latest_snapshot(drawn)
     return View(
         step=r.step_count, shown=frame or latest, replaying=frame is not None,
         verdict=r.verdict(), steps=r.history.steps, evals=r.history.evals,
@@ -182,14 +226,16 @@ def _live_view() -> None:
     # the figures blanked at every Play).
     @st.fragment(run_every=_every(TICK_EVERY))
     def live() -> None:
+        start = time.perf_counter()
+        drawn = _drawn()
         with session.lock():
-            view = _read_view()
+            view = _read_view(drawn)
         # Both figures are built before anything is sent, so their updates reach the browser
         # together instead of one figure-building time apart.
-        layers = st.session_state.get("playground.layers") or []
+        layers = tuple(st.session_state.get("playground.layers") or ())
         cursor = view.shown.step if view.replaying else None
-        landscape = landscape_figure(view.shown, view.bounds, layers)
-        charts = charts_figure(view.steps, view.evals, view.n_modes, cursor=cursor)
+        landscape = _landscape_spec(drawn, view, layers)
+        charts, charts_step = _charts_spec(drawn, view, cursor)
         _status(view)
         left, right = st.columns([1, 1])
         with left:
@@ -198,22 +244,49 @@ def _live_view() -> None:
             with st.container(key="playground-replay"):  # emitted even when empty
                 _replay_slider(view)
         with right:
-            live_plot(charts, "playground.charts", step=view.step)
+            live_plot(charts, "playground.charts", step=charts_step)
             st.caption(_charts_caption(view.n_modes, cursor is not None))
         if session.playing():
-            _tick()
+            _tick(max(MIN_TRAIN_SECONDS, TICK_SECONDS - (time.perf_counter() - start)))
 
     live()
+
+
+def _landscape_spec(drawn: Drawn, view: View, layers: tuple[str, ...]) -> str:
+    of = (view.shown, layers)
+    if drawn.landscape_of is None or drawn.landscape_of[0] is not view.shown or \
+            drawn.landscape_of[1] != layers:
+        drawn.landscape = figure_spec(landscape_figure(view.shown, view.bounds, layers))
+        drawn.landscape_of = of
+    return drawn.landscape
+
+
+def _charts_spec(drawn: Drawn, view: View, cursor: int | None) -> tuple[str, int]:
+    """The charts' spec and the step they show: rebuilt when the run moved on, but while
+    playing at most every CHARTS_EVERY seconds."""
+    r = session.run()
+    old = drawn.charts_of
+    now = time.perf_counter()
+    fresh = old is not None and old[0] is r and old[1:] == (view.step, cursor)
+    recent = (old is not None and old[0] is r and old[2] == cursor and session.playing()
+              and now - drawn.charts_at < CHARTS_EVERY)
+    if not (fresh or recent):
+        output = LOSSES[r.config.loss].output  # says whether D's means are probabilities
+        drawn.charts = figure_spec(charts_figure(view.steps, view.evals, view.n_modes,
+                                                 cursor=cursor, output=output))
+        drawn.charts_of = (r, view.step, cursor)
+        drawn.charts_at = now
+    return drawn.charts, drawn.charts_of[1]
 
 
 def _every(seconds: float) -> float | None:
     return seconds if session.playing() else None
 
 
-def _tick() -> None:
+def _tick(seconds: float) -> None:
     """Train one chunk; the next redraw shows it."""
     speed = st.session_state.get("playground.speed", "max")
-    session.train_tick(TRAIN_SECONDS, MAX_STEPS if speed == "max" else int(speed))
+    session.train_tick(seconds, MAX_STEPS if speed == "max" else int(speed))
     if session.run().diverged:
         st.session_state[session.PLAYING_KEY] = False
     if not session.playing():  # stop the timer: only a full rerun redefines the fragment

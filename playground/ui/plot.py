@@ -53,6 +53,18 @@ function fitHeight(div, layout, aspect) {
   const width = Math.max(0, div.clientWidth - (m.l ?? 80) - (m.r ?? 80));
   return Math.round(width * aspect + (m.t ?? 100) + (m.b ?? 80));
 }
+function follow(div, layout, aspect) {
+  let width = div.clientWidth;
+  const observer = new ResizeObserver(() => {
+    if (div.clientWidth === width) return;
+    width = div.clientWidth;
+    const height = fitHeight(div, layout, aspect);
+    div.style.height = height + "px";
+    window.Plotly.relayout(div, { height });
+  });
+  observer.observe(div);
+  return () => observer.disconnect();
+}
 function draw(parentElement, data) {
   let div = parentElement.querySelector("div.playground-plot");
   if (!div) {
@@ -61,6 +73,13 @@ function draw(parentElement, data) {
     div.style.width = "100%";
     parentElement.appendChild(div);
   }
+  // an unchanged figure (a tick that trained nothing, charts between their refreshes) costs
+  // the browser nothing
+  if (div.playgroundFigure === data.figure) {
+    div.dataset.step = String(data.step);
+    return data.aspect ? follow(div, div.layout, data.aspect) : undefined;
+  }
+  div.playgroundFigure = data.figure;
   const fig = JSON.parse(data.figure);
   const layout = fig.layout || {};
   const style = getComputedStyle(document.body);
@@ -70,22 +89,12 @@ function draw(parentElement, data) {
   div.style.height = layout.height + "px";
   window.Plotly.react(div, fig.data, layout, data.config);
   div.dataset.step = String(data.step);
-  if (!data.aspect) return undefined;
-  let width = div.clientWidth;
-  const observer = new ResizeObserver(() => {
-    if (div.clientWidth === width) return;
-    width = div.clientWidth;
-    const height = fitHeight(div, layout, data.aspect);
-    div.style.height = height + "px";
-    window.Plotly.relayout(div, { height });
-  });
-  observer.observe(div);
-  return () => observer.disconnect();
+  return data.aspect ? follow(div, layout, data.aspect) : undefined;
 }
 export default function (component) {
   const { parentElement, data } = component;
   if (window.Plotly) return draw(parentElement, data);
-  let cleanup = null;
+  let cleanup;
   const later = () => { cleanup = draw(parentElement, data); };
   window.addEventListener("playground-plotly-ready", later, { once: true });
   return () => {
@@ -124,12 +133,18 @@ def load_plotly() -> None:
            on_ready_change=_ignore, height=0)
 
 
+def figure_spec(fig: go.Figure) -> str:
+    """The JSON `live_plot` sends (numpy arrays travel base64-encoded, float32)."""
+    return pio.to_json(fig, validate=False)
+
+
 def live_plot(
-    fig: go.Figure, key: str, *, step: int | None = None, aspect: float | None = None
+    fig: go.Figure | str, key: str, *, step: int | None = None, aspect: float | None = None
 ) -> None:
-    """Draw `fig`; the element with this key keeps its identity across reruns, so the browser
-    updates the existing plot instead of replacing it. With `aspect` (plot height over plot
+    """Draw `fig` (a figure or its `figure_spec`); the element with this key keeps its identity
+    across reruns, so the browser updates the existing plot instead of replacing it, and skips
+    the redraw when the spec is the one it drew last. With `aspect` (plot height over plot
     width, margins excluded) the height follows the width the browser gives the plot."""
     _, chart = _components()
-    spec = pio.to_json(fig, validate=False)  # numpy arrays travel base64-encoded (float32)
+    spec = fig if isinstance(fig, str) else figure_spec(fig)
     chart(key=key, data={"figure": spec, "config": CONFIG, "step": step, "aspect": aspect})

@@ -103,14 +103,19 @@ class ChangeLog:
 
 def link_params(log: ChangeLog, step: int, max_chars: int = MAX_CHARS
                 ) -> tuple[dict[str, str], str | None]:
-    """The `changes` and `step` parameters of a link to a run shared after `step` steps, and a
-    sentence for the user when the changes had to be cut (None when everything fits)."""
+    """The `changes` and `step` parameters of a link to a run shared after `step` steps (0: no
+    step, the run plays on after its last change), and a sentence for the user when the
+    changes had to be cut (None when everything fits). A cut link replays only up to the
+    first change left out, and says so."""
     text, cut_at = log.encode(max_chars)
     params = {CHANGES_PARAM: text} if text else {}
-    until = step if cut_at is None else min(step, cut_at)
+    if cut_at is None:
+        until = step
+    else:
+        until = min(step, cut_at) if step else cut_at
     if until:
         params[STEP_PARAM] = str(until)
-    if cut_at is None or cut_at >= step:
+    if cut_at is None or (step and cut_at >= step):
         return params, None
     left_out = sum(1 for c in log.changes if c.step >= cut_at)
     return params, (f"This link replays the run up to step {until:,} only: the {left_out} "
@@ -185,7 +190,7 @@ class Plan:
     def bound(self, step: int) -> int | None:
         """Steps a run at `step` may take before its next change or its stop (None: free)."""
         bounds = [c.step - step for c in self.changes[:1]]
-        if self.stop is not None and self.stop > step:
+        if self.stop is not None:
             bounds.append(self.stop - step)
         return max(0, min(bounds)) if bounds else None
 

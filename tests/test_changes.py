@@ -85,6 +85,8 @@ def test_a_plan_stops_a_run_exactly_at_each_change():
     assert [c.step for c in plan.apply_due(run, log)] == [40, 41]  # the half step, then 41's
     assert run.step_count == 41 and run.config.loss == "nonsaturating"
     assert plan.finished and plan.bound(41) == 19 and log.changes[0] == Change(40, half="D")
+    run.advance(19)
+    assert plan.bound(60) == 0  # at the step it replays to
 
 
 def test_a_run_replayed_from_its_link_has_the_same_history_row_for_row():

@@ -289,8 +289,9 @@ def _tick(seconds: float) -> None:
     session.train_tick(seconds, MAX_STEPS if speed == "max" else int(speed))
     if session.run().diverged:
         st.session_state[session.PLAYING_KEY] = False
-    if not session.playing():  # stop the timer: only a full rerun redefines the fragment
-        st.rerun()
+    if session.needs_full_rerun() or not session.playing():
+        st.rerun()  # stops the timer (only a full rerun redefines the fragment) or shows the
+        # settings a link's replay just applied in the sidebar
 
 
 def _status(view: View) -> None:
@@ -370,16 +371,19 @@ def _scrubbed(key: str, now: int) -> None:
 def _share_and_export() -> None:
     r = session.run()
     with st.expander("Share and export", icon=":material/ios_share:"):
+        link, note = session.share_link()
         st.markdown(
-            "The address bar holds this run's whole configuration, seed included: paste the "
-            "link and the same run replays step for step. (Uploaded points are the exception: "
-            "a URL cannot hold them.)"
+            "This link holds the run's configuration, seed included, and every change made "
+            "while it ran (settings, Step D, Step G): open it, press **Play**, and the same run "
+            f"replays step for step and pauses at step {r.step_count:,}. (Uploaded points are "
+            "the exception: a URL cannot hold them.)"
         )
-        params = config_to_params(r.config)
-        st.code("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params
-                else "(default configuration: no parameters)", language=None)
+        st.code(link, language=None, wrap_lines=True)  # the copy button is at its corner
+        if note:
+            st.warning(note, icon=":material/link_off:")
         if session.playing():
-            st.caption("Pause to download the run's history.")
+            st.caption("Pause to download the run's history; the link above is for the step "
+                       "shown when the panel was drawn.")
             return
         c1, c2 = st.columns(2)
         c1.download_button(

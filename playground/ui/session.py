@@ -14,6 +14,7 @@ import functools
 import os
 import threading
 import time
+import urllib.parse
 from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import TypeVar
 
 import streamlit as st
 
-from .. import catalog
+from .. import catalog, changes
 from ..budget import check_budget
 from ..config import TrainConfig
 from ..data import read_points
@@ -46,6 +47,9 @@ WAITING_KEY = "playground.waiting"  # other runs were training when this tick wa
 UPLOADS_KEY = "playground.uploads"  # uploads so far: part of the uploader's key
 ACTIVE_KEY = "playground.active"  # time.monotonic() of the user's last action
 LINK_KEY = "playground.link_problems"  # what a link asked for that was refused, until dismissed
+LOG_KEY = "playground.changes"  # changes.ChangeLog: the run's start and its mid-run changes
+PLAN_KEY = "playground.plan"  # changes.Plan: what a run opened from a link still replays
+RERUN_KEY = "playground.rerun"  # a tick applied a setting: the sidebar needs a full rerun
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
@@ -56,6 +60,7 @@ DEFAULT_GAMMA = 0.1
 DEFAULT_EMA = 0.999
 
 EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
+EVERY_PARAM = "eval_every"  # a link's evaluation cadence, when not EVAL_EVERY
 # A run left playing with nobody clicking is paused after this long, so a forgotten tab does
 # not hold a core of a shared server forever (a closed tab stops at once: the browser stops
 # asking for ticks, and Streamlit frees the session after server.disconnectedSessionTTL).
@@ -228,6 +233,7 @@ def reset_run(cfg: TrainConfig, eval_every: int | None = None) -> None:
         eval_every = ss[RUN_KEY].population.eval_every if RUN_KEY in ss else EVAL_EVERY
     new = GANRun(cfg, eval_every=eval_every)
     ss[RUN_KEY] = new
+    ss[LOG_KEY], ss[PLAN_KEY] = changes.ChangeLog(cfg), None
     replay = Replay()
     replay.offer(new)
     ss[REPLAY_KEY] = replay
@@ -297,14 +303,14 @@ def _ensure_run() -> None:
     if RUN_KEY not in ss:
         cfg = _link_config(params)
         seed_widgets(cfg)
-        reset_run(cfg)
-        ss[URL_KEY] = config_to_params(cfg)
+        _start_link_run(params, cfg)
+        ss[URL_KEY] = link_params()
     elif params and params != ss.get(URL_KEY):
         # arrived from a link on another page of this session (a full config in the URL); an
         # empty URL means "back to the Playground" and keeps the running game
         cfg = _link_config(params)
         seed_widgets(cfg)
-        reset_run(cfg)
+        _start_link_run(params, cfg)
         ss[PLAYING_KEY] = False
     name = st.query_params.get("preset")
     if name is not None:
@@ -314,7 +320,8 @@ def _ensure_run() -> None:
         else:
             ss[LINK_KEY] = (f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.")
         del st.query_params["preset"]  # from now on the config parameters describe the run
-    seed_widgets(run().config, only_missing=True)
+    # a tick replayed a link's setting: the sidebar shows it from this run on
+    seed_widgets(run().config, only_missing=not ss.pop(RERUN_KEY, False))
 
 
 def _link_config(params: dict) -> TrainConfig:
@@ -327,14 +334,62 @@ def _link_config(params: dict) -> TrainConfig:
     return cfg
 
 
+def _start_link_run(params: dict, cfg: TrainConfig) -> None:
+    """A fresh run of a link's config, at the link's evaluation cadence, with the link's
+    changes (and the step it was shared at) to replay."""
+    text, stop, problems = changes.run_params(params)
+    eval_every = EVAL_EVERY
+    if EVERY_PARAM in params:
+        try:
+            eval_every = int(params[EVERY_PARAM])
+            if not 1 <= eval_every <= 10_000:
+                raise ValueError
+        except ValueError:
+            problems.append(f"{EVERY_PARAM}: expected a whole number of steps from 1 to 10,000")
+            eval_every = EVAL_EVERY
+    todo, bad = changes.decode(text, cfg)
+    problems += bad
+    if problems:
+        st.session_state[LINK_KEY] = describe_problems(problems)
+    reset_run(cfg, eval_every=eval_every)
+    st.session_state[PLAN_KEY] = changes.Plan(todo, stop) if todo or stop else None
+
+
+def _link(step: int) -> tuple[dict[str, str], str | None]:
+    ss = st.session_state
+    log, plan = ss[LOG_KEY], ss.get(PLAN_KEY)
+    full = changes.ChangeLog(log.start, log.changes + (plan.changes if plan else []))
+    params = config_to_params(log.start)
+    every = run().population.eval_every
+    if every != EVAL_EVERY:
+        params[EVERY_PARAM] = str(every)
+    extra, note = changes.link_params(full, step)
+    return {**params, **extra}, note
+
+
+def link_params() -> dict[str, str]:
+    """The address bar's parameters: the run's starting config, evaluation cadence and mid-run
+    changes (those applied and those a link still has to replay)."""
+    return _link(0)[0]
+
+
+def share_link() -> tuple[str, str | None]:
+    """A link to this run at its current step (or at the step the link being replayed was
+    shared at), and a sentence when its changes had to be cut to keep the link short."""
+    plan = st.session_state.get(PLAN_KEY)
+    params, note = _link(run().step_count if plan is None or plan.stop is None else plan.stop)
+    page = (st.context.url or "").split("?")[0]
+    return page + ("?" + urllib.parse.urlencode(params, safe=":,~=") if params else ""), note
+
+
 def dismiss_link_problems() -> None:
     st.session_state[LINK_KEY] = None
 
 
 def sync_url() -> None:
-    """Write the running config to the URL (only non-default fields), so the address bar
-    always reproduces the run; called at the end of every full run."""
-    params = config_to_params(run().config)
+    """Write the run's starting config and its changes to the URL (only non-default fields),
+    so the address bar always replays the run; called at the end of every full run."""
+    params = link_params()
     current = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
     if params != current:
         st.query_params.from_dict(params)
@@ -373,6 +428,8 @@ def on_live_change() -> None:
     """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
     r = run()
     cfg = widget_config()
+    _leave_plan()
+    st.session_state[LOG_KEY].record(changes.settings_change(r.step_count, r.config, cfg))
     r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, r2_gamma=cfg.r2_gamma, lr_g=cfg.lr_g,
              lr_d=cfg.lr_d, g_ema=cfg.g_ema)
     st.session_state[REPLAY_KEY].retake(r)
@@ -433,6 +490,11 @@ def step(d: bool = True, g: bool = True) -> None:
     r = run()
     if r.diverged:
         return
+    if d and g:
+        _apply_plan(r)  # a full step is a step of the replay
+    else:
+        _leave_plan()
+        ss[LOG_KEY].record(changes.Change(r.step_count, half="D" if d else "G"))
     r.step(d=d, g=g)
     ss[REPLAY_KEY].offer(r)
     ss[REPLAY_AT_KEY] = None
@@ -484,13 +546,55 @@ def train_tick(seconds: float, max_steps: int) -> int:
 def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
     ss = st.session_state
     r = run()
+    bound = _apply_plan(r)
+    if bound == 0:  # the step the link was shared at
+        return 0
     start = time.perf_counter()
-    done = r.advance_for(seconds, max_steps, stop=stop)
+    done = r.advance_for(seconds, max_steps if bound is None else min(max_steps, bound),
+                         stop=stop)
+    _apply_plan(r)
     end = time.perf_counter()
     ss[TICKS_KEY].append(Tick(end, r.step_count, end - start, done))
     ss[REPLAY_KEY].offer(r)
     ss[MOVED_KEY] = "both"
     return done
+
+
+def _apply_plan(r: GANRun) -> int | None:
+    """Apply the link's changes due at this step; returns how many steps may follow before
+    the next one (0: the run reached the step it was shared at, and pauses; None: no plan)."""
+    ss = st.session_state
+    plan = ss.get(PLAN_KEY)
+    if plan is None:
+        return None
+    done = plan.apply_due(r, ss[LOG_KEY])
+    if done:
+        ss[REPLAY_KEY].retake(r)
+        if any(c.settings for c in done):
+            ss[RERUN_KEY] = True  # the next full run shows the replayed settings
+    bound = plan.bound(r.step_count)
+    if bound == 0 or (plan.finished and plan.stop is None):
+        ss[PLAN_KEY] = None
+        if bound == 0:
+            ss[PLAYING_KEY] = False
+            notify("info", f"Replayed to step {r.step_count:,}, where the link was shared; "
+                           "press Play to go on.")
+    return bound
+
+
+def _leave_plan() -> None:
+    """The user changed the run by hand: the link's remaining changes no longer apply."""
+    ss = st.session_state
+    plan = ss.get(PLAN_KEY)
+    if plan is not None and not plan.finished:
+        notify("info", f"You changed the run by hand, so the link's {len(plan.changes)} "
+                       "remaining change(s) are dropped.")
+    ss[PLAN_KEY] = None
+
+
+def needs_full_rerun() -> bool:
+    """True after a tick applied a link's setting, until a full run shows it in the sidebar."""
+    return bool(st.session_state.get(RERUN_KEY, False))
 
 
 def waiting_for() -> int:

@@ -19,6 +19,7 @@ NOT_SHARED = ("custom_points", "device")
 _DEFAULT = TrainConfig()
 _FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig) if f.name not in NOT_SHARED}
 IGNORED_PARAMS = ("preset", "duel")  # handled by the Playground page itself
+RUN_PARAMS = ("changes", "step", "eval_every")  # the run beyond its config (session, changes.py)
 MAX_PROBLEMS = 5  # a link with thousands of bad parameters gets a short warning
 COST_FIELDS = ("batch_size", "hidden", "depth", "d_steps")  # what budget.step_cost counts
 
@@ -58,7 +59,7 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
     problems: list[str] = []
     changes: dict[str, object] = {}
     for name, text in params.items():
-        if name in IGNORED_PARAMS:
+        if name in IGNORED_PARAMS or name in RUN_PARAMS:
             continue
         if isinstance(text, list):  # repeated parameter: the last one wins, as in browsers
             text = text[-1]

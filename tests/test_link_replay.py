@@ -80,3 +80,10 @@ def test_a_link_with_a_bad_change_says_so_and_replays_what_came_before():
     assert "change 2" in message and "cannot change mid" in message and "hidden" in message
     plan = at.session_state[PLAN_KEY]
     assert [c.step for c in plan.changes] == [30] and plan.stop == 50
+
+
+def test_a_link_change_outside_the_sidebars_range_is_refused():
+    # the engine accepts gamma 500, the sidebar offers at most 100
+    at = open_app({**SMALL, "changes": "10:D~30:r1_gamma=500.0"})
+    assert "change 2" in at.session_state[LINK_KEY]
+    assert [c.step for c in at.session_state[PLAN_KEY].changes] == [10]

@@ -29,6 +29,7 @@ from ..data import read_points
 from ..presets import PRESETS
 from ..records import Snapshot
 from ..training import GANRun
+from .ranges import check_sidebar_range
 from .share import IGNORED_PARAMS, config_to_params, describe_problems, parse_params
 from .text import escape
 
@@ -348,6 +349,14 @@ def _start_link_run(params: dict, cfg: TrainConfig) -> None:
             problems.append(f"{EVERY_PARAM}: expected a whole number of steps from 1 to 10,000")
             eval_every = EVAL_EVERY
     todo, bad = changes.decode(text, cfg)
+    for i, change in enumerate(todo):  # a link may only ask for what the sidebar offers
+        try:
+            for name, value in change.settings:
+                check_sidebar_range(name, value)
+        except ValueError as e:
+            bad = [f"change {i + 1}: {e}; replaying the first {i}"]
+            todo = todo[:i]
+            break
     problems += bad
     if problems:
         st.session_state[LINK_KEY] = describe_problems(problems)

@@ -289,9 +289,8 @@ def _tick(seconds: float) -> None:
     session.train_tick(seconds, MAX_STEPS if speed == "max" else int(speed))
     if session.run().diverged:
         st.session_state[session.PLAYING_KEY] = False
-    if session.needs_full_rerun() or not session.playing():
-        st.rerun()  # stops the timer (only a full rerun redefines the fragment) or shows the
-        # settings a link's replay just applied in the sidebar
+    if not session.playing():  # stop the timer: only a full rerun redefines the fragment
+        st.rerun()
 
 
 def _status(view: View) -> None:

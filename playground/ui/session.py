@@ -50,7 +50,7 @@ ACTIVE_KEY = "playground.active"  # time.monotonic() of the user's last action
 LINK_KEY = "playground.link_problems"  # what a link asked for that was refused, until dismissed
 LOG_KEY = "playground.changes"  # changes.ChangeLog: the run's start and its mid-run changes
 PLAN_KEY = "playground.plan"  # changes.Plan: what a run opened from a link still replays
-RERUN_KEY = "playground.rerun"  # a tick applied a setting: the sidebar needs a full rerun
+RESEED_KEY = "playground.reseed"  # a link's replay applied a setting the sidebar does not show
 
 # Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
 # of R1, whose strength lives in "r1_gamma".
@@ -321,8 +321,12 @@ def _ensure_run() -> None:
         else:
             ss[LINK_KEY] = (f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.")
         del st.query_params["preset"]  # from now on the config parameters describe the run
-    # a tick replayed a link's setting: the sidebar shows it from this run on
-    seed_widgets(run().config, only_missing=not ss.pop(RERUN_KEY, False))
+    # a link's replay applied settings while playing: the sidebar shows them once paused (set
+    # while playing, the browser's next tick still carried the old values and undid them)
+    reseed = ss.get(RESEED_KEY) and not playing()
+    if reseed:
+        del ss[RESEED_KEY]
+    seed_widgets(run().config, only_missing=not reseed)
 
 
 def _link_config(params: dict) -> TrainConfig:
@@ -437,8 +441,11 @@ def on_live_change() -> None:
     """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
     r = run()
     cfg = widget_config()
+    change = changes.settings_change(r.step_count, r.config, cfg)
+    if change is None:  # the browser echoing settings a link's replay set: nothing changed
+        return
     _leave_plan()
-    st.session_state[LOG_KEY].record(changes.settings_change(r.step_count, r.config, cfg))
+    st.session_state[LOG_KEY].record(change)
     r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, r2_gamma=cfg.r2_gamma, lr_g=cfg.lr_g,
              lr_d=cfg.lr_d, g_ema=cfg.g_ema)
     st.session_state[REPLAY_KEY].retake(r)
@@ -580,7 +587,7 @@ def _apply_plan(r: GANRun) -> int | None:
     if done:
         ss[REPLAY_KEY].retake(r)
         if any(c.settings for c in done):
-            ss[RERUN_KEY] = True  # the next full run shows the replayed settings
+            ss[RESEED_KEY] = True
     bound = plan.bound(r.step_count)
     if bound == 0 or (plan.finished and plan.stop is None):
         ss[PLAN_KEY] = None
@@ -599,11 +606,6 @@ def _leave_plan() -> None:
         notify("info", f"You changed the run by hand, so the link's {len(plan.changes)} "
                        "remaining change(s) are dropped.")
     ss[PLAN_KEY] = None
-
-
-def needs_full_rerun() -> bool:
-    """True after a tick applied a link's setting, until a full run shows it in the sidebar."""
-    return bool(st.session_state.get(RERUN_KEY, False))
 
 
 def waiting_for() -> int:

@@ -33,6 +33,7 @@ from ..records import Snapshot, Verdict
 from ..training import device_label
 from . import session
 from .controls import render_controls
+from .export import points_notice
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
 from .share import config_to_params
@@ -366,9 +367,9 @@ def _share_and_export() -> None:
     with st.expander("Share and export", icon=":material/ios_share:"):
         st.markdown(
             "The address bar holds this run's whole configuration, seed included: paste the "
-            "link and the same run replays step for step. (Uploaded points are the exception: "
-            "a URL cannot hold them.)"
+            "link and the same run replays step for step."
         )
+        points_notice(r.config, "playground.points_csv")
         params = config_to_params(r.config)
         st.code("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params
                 else "(default configuration: no parameters)", language=None)

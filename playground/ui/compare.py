@@ -19,7 +19,10 @@ from .. import sweeps
 from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
+from . import custom_data, export
+from .controls import DATASET_LABELS
 from .memory import return_freed_memory
+from .plot import PNG_EXPORT
 from .share import config_to_params
 from .text import escape
 
@@ -29,9 +32,10 @@ TICK_EVERY = 0.5  # seconds between redraws while training
 TRAIN_SECONDS = 0.3  # training per tick; the rest of the tick draws
 GRID_SEEDS = 8  # seeds drawn in the sample grid (the table uses all of them)
 GRID_SAMPLES = 400  # generated points per panel of the grid
-PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+PLOT_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+               **PNG_EXPORT}
 
-COMPARE_DATASETS = tuple(d for d in DATASETS if d != "custom")  # custom points need an upload
+COMPARE_DATASETS = DATASETS  # "custom": the points of custom_data.render_source
 GAMMAS = (0.0, 0.01, 0.1, 1.0, 10.0)
 STEP_BUDGETS = (100, 200, 500, 1000, 2000, 3000, 5000, 10000)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 3e-3, 1e-2, 3e-2, 0.1)
@@ -76,7 +80,9 @@ def render_controls() -> None:
     with st.sidebar:
         st.subheader("Comparison")
         st.selectbox("Dataset", COMPARE_DATASETS, key="cmp_dataset", bind="query-params",
-                     on_change=_dataset_changed)
+                     on_change=_dataset_changed, format_func=DATASET_LABELS.get)
+        if ss["cmp_dataset"] == "custom":
+            custom_data.render_source(link=True)
         st.multiselect(
             "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
             help="Generator loss, and the weight γ of the R1 penalty on D (off when absent). "
@@ -112,9 +118,12 @@ def render_controls() -> None:
 def spec_from_widgets() -> dict:
     """The comparison the widgets describe, as plain values."""
     ss = st.session_state
+    custom = ss["cmp_dataset"] == "custom"
     return {
         "base": _DEFAULT.replace(
-            dataset=ss["cmp_dataset"], optimizer=ss["cmp_optimizer"], lr_g=ss["cmp_lr_g"],
+            dataset=ss["cmp_dataset"],
+            custom_points=custom_data.points() if custom else None,
+            optimizer=ss["cmp_optimizer"], lr_g=ss["cmp_lr_g"],
             lr_d=ss["cmp_lr_d"], d_steps=ss["cmp_d_steps"], batch_size=ss["cmp_batch_size"],
             hidden=ss["cmp_hidden"],
         ),
@@ -127,8 +136,12 @@ def spec_from_widgets() -> dict:
 def start() -> None:
     """Train button: a fresh sweep from the current settings."""
     ss = st.session_state
-    spec = spec_from_widgets()
+    if ss["cmp_dataset"] == "custom" and custom_data.points() is None:
+        ss[ERROR_KEY] = ("No points to train on: draw them on the Playground (Draw points) "
+                         "or upload a CSV in the sidebar.")
+        return
     try:
+        spec = spec_from_widgets()
         cells = sweeps.expand_variants(
             spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"])
         # all runs train as one batched population: the step costs them all together
@@ -164,6 +177,9 @@ def render_results() -> None:
                 ss[RUNNING_KEY] = False
                 st.rerun()
         records = sweep.records()
+        spec = ss[SPEC_KEY]
+        export.record_compare_frame(sweep, records, spec["variants"], spec["seeds"][0],
+                                    _panel_note)
         _status(sweep)
         _samples(sweep, records)
         _curves(sweep)
@@ -186,7 +202,11 @@ def _status(sweep: sweeps.Sweep) -> None:
         f"{done // len(sweep.populations):,} of {spec['steps']:,}, "
         f"{sweep.elapsed:.1f} s on {sweep.device}"
     ))
-    if spec_from_widgets() != spec:
+    try:
+        changed = spec_from_widgets() != spec
+    except ValueError:  # e.g. "custom" chosen with no points yet
+        changed = True
+    if changed:
         st.caption("The settings in the sidebar changed since this comparison was trained: "
                    "press **Train** to compare them.")
 
@@ -335,7 +355,9 @@ def _export(sweep: sweeps.Sweep, records: list[dict]) -> None:
     row.download_button(  # a callable: the (large) histories are built only when clicked
         "Histories (CSV)", sweep.histories_csv, "compare_histories.csv", "text/csv",
         key="compare.dl_histories", on_click="ignore", icon=":material/download:")
-    command = cli_command(st.session_state[SPEC_KEY])
+    spec = st.session_state[SPEC_KEY]
+    export.compare_downloads(sweep, spec["variants"], spec["seeds"][0])
+    command = cli_command(spec)
     st.caption("Share this comparison: copy the page's URL (it holds the settings; the "
                "recipient presses Train)." + (" The same comparison headless:" if command else ""))
     if command:
@@ -350,7 +372,8 @@ def cli_command(spec: dict) -> str | None:
     if len(chosen) != len(losses) * len(gammas):
         return None
     base = spec["base"]
-    parts = ["python -m playground sweep", f"--dataset {base.dataset}",
+    parts = ["python -m playground sweep", f"--dataset {base.dataset}"
+             + (" --points points.csv" if base.custom_points else ""),
              f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in gammas)}",
              f"--seeds {len(spec['seeds'])}", f"--steps {spec['steps']}"]
     for name in ("optimizer", "lr_g", "lr_d", "d_steps", "batch_size", "hidden"):

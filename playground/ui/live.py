@@ -33,7 +33,7 @@ from ..records import Snapshot, Verdict
 from ..training import device_label
 from . import session
 from .controls import render_controls
-from .export import points_notice
+from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
 from .share import config_to_params
@@ -389,6 +389,8 @@ def _share_and_export() -> None:
             key="playground.json", help="The full config (reloadable), the latest metrics and "
                                        "the verdict.",
         )
+        replay_downloads(r, st.session_state[session.REPLAY_KEY].frames, "playground.replay")
+        st.caption(PNG_HELP)
 
 
 def _run_json(r) -> str:

@@ -1,0 +1,123 @@
+"""The replay as one self-contained interactive HTML file: plotly frames with a slider and a
+Play button, plotly.js inlined from the installed plotly package, so it opens offline.
+
+Size: plotly.js is about 4.7 MB; each frame adds its points and D grid (float32, base64), about
+25 KB for the Playground's probe points, so 60 frames stay under 7 MB.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from ..animation import FrameText, spread_frames
+from ..records import Snapshot
+from .live import D_COLORSCALE, FAKE_COLOR, REAL_COLOR
+
+FRAME_MS = 150
+
+
+def _f32(a) -> np.ndarray:
+    return np.asarray(a, dtype=np.float32)
+
+
+def _traces(snap: Snapshot) -> list:
+    return [
+        go.Heatmap(x=_f32(snap.grid_x), y=_f32(snap.grid_y), z=_f32(snap.d_grid), zmin=0,
+                   zmax=1, colorscale=D_COLORSCALE, showscale=False, name="D(x)",
+                   hovertemplate="D = %{z:.2f}<extra></extra>"),
+        go.Scatter(x=_f32(snap.x_real[:, 0]), y=_f32(snap.x_real[:, 1]), mode="markers",
+                   marker={"size": 4, "color": REAL_COLOR}, name="real"),
+        go.Scatter(x=_f32(snap.x_fake[:, 0]), y=_f32(snap.x_fake[:, 1]), mode="markers",
+                   marker={"size": 4, "color": FAKE_COLOR}, name="fake G(z)"),
+    ]
+
+
+def _slider(names: list[str], labels: list[str]) -> tuple[list, list]:
+    play = {"args": [None, {"frame": {"duration": FRAME_MS, "redraw": True},
+                            "fromcurrent": True, "transition": {"duration": 0}}],
+            "label": "Play", "method": "animate"}
+    pause = {"args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
+             "label": "Pause", "method": "animate"}
+    menus = [{"type": "buttons", "buttons": [play, pause], "direction": "left", "x": 0,
+              "y": -0.06, "xanchor": "left", "yanchor": "top", "showactive": False}]
+    steps = [{"args": [[n], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
+              "label": lab, "method": "animate"} for n, lab in zip(names, labels)]
+    sliders = [{"steps": steps, "x": 0.15, "len": 0.85, "y": -0.04, "yanchor": "top",
+                "currentvalue": {"prefix": ""}}]
+    return menus, sliders
+
+
+def replay_figure(frames: list[tuple[Snapshot, FrameText]], bounds, title: str) -> go.Figure:
+    """The landscape animated over (snapshot, header) frames (at most 60, spread)."""
+    frames = spread_frames(frames)
+    if not frames:
+        raise ValueError("no frames to animate")
+    names = [str(text.step) for _, text in frames]
+    plotly_frames = [go.Frame(data=_traces(snap), name=name,
+                              layout={"title": {"text": f"{title}<br><sub>{text.line()}</sub>"}})
+                     for (snap, text), name in zip(frames, names)]
+    first_snap, first_text = frames[0]
+    fig = go.Figure(data=_traces(first_snap), frames=plotly_frames)
+    menus, sliders = _slider(names, [f"step {t.step:,}" for _, t in frames])
+    x0, x1, y0, y1 = bounds
+    fig.update_layout(
+        title={"text": f"{title}<br><sub>{first_text.line()}</sub>"}, width=640, height=720,
+        xaxis={"range": [x0, x1], "constrain": "domain"},
+        yaxis={"range": [y0, y1], "scaleanchor": "x"}, updatemenus=menus, sliders=sliders,
+        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"}, margin={"b": 120},
+    )
+    return fig
+
+
+def panels_figure(frames: list[tuple[int, list[np.ndarray]]], labels: list[str],
+                  real: np.ndarray, bounds, notes: list[list[str]] | None = None) -> go.Figure:
+    """One panel per variant (its generated points over the real ones), animated over
+    (step, points per panel) frames; `notes[f][p]` is added under each panel's title."""
+    picked = spread_frames(list(range(len(frames))))
+    if not picked:
+        raise ValueError("no frames to animate")
+    n = len(labels)
+    fig = make_subplots(rows=1, cols=n, subplot_titles=labels, horizontal_spacing=0.02)
+
+    def traces(f: int) -> list:
+        out = []
+        for p in range(n):
+            out.append(go.Scatter(x=_f32(real[:, 0]), y=_f32(real[:, 1]), mode="markers",
+                                  marker={"size": 3, "color": "#bbbbbb"}, name="real",
+                                  showlegend=p == 0, xaxis=f"x{p + 1}", yaxis=f"y{p + 1}"))
+            pts = frames[f][1][p]
+            out.append(go.Scatter(x=_f32(pts[:, 0]), y=_f32(pts[:, 1]), mode="markers",
+                                  marker={"size": 3, "color": FAKE_COLOR}, name="fake G(z)",
+                                  showlegend=p == 0, xaxis=f"x{p + 1}", yaxis=f"y{p + 1}"))
+        return out
+
+    def title(f: int) -> str:
+        text = f"step {frames[f][0]:,}"
+        if notes is not None:
+            text += "<br><sub>" + " | ".join(f"{lab}: {note}" for lab, note
+                                             in zip(labels, notes[f])) + "</sub>"
+        return text
+
+    names = [str(frames[f][0]) for f in picked]
+    for t in traces(picked[0]):
+        fig.add_trace(t)
+    fig.frames = [go.Frame(data=traces(f), name=name, layout={"title": {"text": title(f)}})
+                  for f, name in zip(picked, names)]
+    x0, x1, y0, y1 = bounds
+    fig.update_xaxes(range=[x0, x1], showticklabels=False)
+    fig.update_yaxes(range=[y0, y1], showticklabels=False)
+    for p in range(n):
+        fig.update_yaxes(scaleanchor=f"x{p + 1}", row=1, col=p + 1)
+    menus, sliders = _slider(names, [f"step {frames[f][0]:,}" for f in picked])
+    fig.update_layout(title={"text": title(picked[0])}, height=420, width=max(480, 300 * n),
+                      updatemenus=menus, sliders=sliders, margin={"b": 120, "t": 110})
+    return fig
+
+
+def to_html(fig: go.Figure) -> str:
+    """A complete HTML page with plotly.js inlined: it opens without a network."""
+    return pio.to_html(fig, include_plotlyjs=True, full_html=True, auto_play=False,
+                       config={"displaylogo": False})

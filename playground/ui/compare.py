@@ -20,7 +20,6 @@ from ..budget import check_budget
 from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
 from . import custom_data, export
-from .controls import DATASET_LABELS
 from .memory import return_freed_memory
 from .plot import PNG_EXPORT
 from .share import config_to_params
@@ -80,7 +79,7 @@ def render_controls() -> None:
     with st.sidebar:
         st.subheader("Comparison")
         st.selectbox("Dataset", COMPARE_DATASETS, key="cmp_dataset", bind="query-params",
-                     on_change=_dataset_changed, format_func=DATASET_LABELS.get)
+                     on_change=_dataset_changed)
         if ss["cmp_dataset"] == "custom":
             custom_data.render_source(link=True)
         st.multiselect(

@@ -142,8 +142,7 @@ with tab_2d:
                           key="optd2.source")
         points = custom_data.render_source(link=False) if source == "your points" else None
         n_modes = st.slider("data modes on the ring", 2, 12, 8, key="optd2.modes",
-                            disabled=points is not None,
-                            help="with your points: the generator's ring keeps this many modes")
+                            help="with your points: the modes of the generator's ring")
         data_std = st.slider("data std", 0.1, 0.6, 0.2, 0.05, key="optd2.std",
                              help="with your points: the spread of the Gaussian on each point")
         st.markdown("**generator**: a ring of Gaussians")

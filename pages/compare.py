@@ -1,4 +1,4 @@
-"""Compare losses: minimax vs non-saturating, with and without R1, trained on paired seeds."""
+"""Compare losses (minimax, NS, LSGAN, hinge, WGAN-GP) and penalties (R1, R2) on paired seeds."""
 
 import streamlit as st
 

@@ -3,8 +3,9 @@
 import numpy as np
 import streamlit as st
 
-from playground.figures.theory import saturation_figure
-from playground.theory import d_fake_histogram
+from playground.catalog import LOSSES
+from playground.figures.theory import g_loss_output_figure, saturation_figure
+from playground.theory import d_fake_histogram, g_loss_curves
 from playground.ui.nav import render_nav
 from playground.ui.theory import live_d_fake, preset_links, saturation_curves
 
@@ -63,8 +64,9 @@ st.plotly_chart(fig, key="saturation.curves")
 
 if run is None:
     st.info(
-        "Train a run in the Playground to see where it sits: the histogram of its "
-        "D(G(z)) values will appear in the middle panel.",
+        "Train a run with the minimax or non-saturating loss in the Playground to see where it "
+        "sits: the histogram of its D(G(z)) values will appear in the middle panel (the other "
+        "losses' D outputs no probability).",
         icon=":material/info:",
     )
 else:
@@ -83,6 +85,24 @@ cols[0].metric("D(G(z))", f"{d_value:.3g}")
 cols[1].metric("minimax |∂/∂l|  = D", f"{d_value:.3g}")
 cols[2].metric("non-saturating |∂/∂l| = 1 − D", f"{1 - d_value:.3g}")
 cols[3].metric("ratio (1 − D)/D", f"{(1 - d_value) / d_value:.3g}")
+
+st.subheader("The other losses, on D's raw output")
+st.markdown(
+    "The losses beyond the original game are not written on a probability: LSGAN's G "
+    "minimises $\\tfrac12(l - 1)^2$ of D's score $l$, the hinge and WGAN-GP generators minimise "
+    "$-l$ of D's margin or the critic's value. Against $l$ at a fake point (for minimax and "
+    "non-saturating, $l$ is the logit): where D rejects a fake ($l \\ll 0$) the minimax push "
+    "$\\sigma(l)$ vanishes, the non-saturating one tends to 1, LSGAN's grows like $|l - 1|$, and "
+    "the hinge and WGAN pushes are 1 everywhere. The scales differ between losses (a logit, a "
+    "regression target, a margin, a critic whose level is arbitrary), so compare the shapes, "
+    "not the heights at one $l$."
+)
+outputs = np.linspace(-8.0, 4.0, 241)
+st.plotly_chart(
+    g_loss_output_figure(outputs, g_loss_curves(outputs),
+                         {name: info.label for name, info in LOSSES.items()}),
+    key="saturation.outputs",
+)
 
 st.subheader("See it on 2D data")
 st.markdown(

@@ -1,4 +1,4 @@
-"""python -m playground train|sweep|bench|dirac|presets ... (see `--help` of each)."""
+"""python -m playground train|sweep|bench|dirac|presets|losses ... (see `--help` of each)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import sys
 
 from .commands.common import ArgumentParser, UsageError
 
-COMMANDS = ("train", "sweep", "bench", "dirac", "presets")
+COMMANDS = ("train", "sweep", "bench", "dirac", "presets", "losses")
 
 
 def main(argv: list[str] | None = None) -> int:

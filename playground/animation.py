@@ -1,8 +1,9 @@
 """The replay as an animated GIF, drawn with numpy and Pillow from Snapshots (no browser, no
 plotly), for slides and forum posts; the interactive HTML version is figures/animation.py.
 
-Each frame is the landscape (D(x) as the background, real points green, generated points
-purple) under a header with the step, the losses at that step and the verdict as it read then.
+Each frame is the landscape (D's output as the background, coloured as the live view colours it;
+real points green, generated points purple) under a header with the step, the losses at that
+step and the verdict as it read then.
 Size bound (tested): at most MAX_FRAMES frames of at most FRAME_SIZE pixels a side, palette
 images, under MAX_GIF_BYTES. Pillow is imported when a GIF is made: the engine itself needs only
 torch and numpy.
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import metrics
+from .catalog import LOSSES
 from .records import History, Snapshot
 
 MAX_FRAMES = 60
@@ -70,16 +72,35 @@ def frame_text(history: History, n_modes: int, step: int, diverged_at: int | Non
     return FrameText(step, d_loss, g_loss, verdict_at(history, n_modes, step, diverged_at))
 
 
-def _d_background(d_grid: np.ndarray, size: int) -> np.ndarray:
-    """(size, size, 3) uint8: D's probability on the grid (rows along y, upwards) as colours,
-    nearest-neighbour upsampled."""
-    d = np.nan_to_num(np.asarray(d_grid, dtype=np.float64), nan=0.5)
+def shown_range(snap: Snapshot) -> tuple[float, float, float]:
+    """(lo, hi, mid) of the colours for D's shown output, as the live landscape draws them
+    (figures.live.d_scale): the loss's fixed range, or for a critic, whose level is arbitrary,
+    centred between its mean score on real and fake points, wide enough for 95% of the grid."""
+    out = LOSSES[snap.loss].output
+    if out.lo is not None:
+        mid = out.mid if out.mid is not None else (out.lo + out.hi) / 2
+        return out.lo, out.hi, mid
+    real = np.nanmean(snap.d_real) if snap.d_real is not None else np.nan
+    mid = (float(real) + float(np.nanmean(snap.d_fake))) / 2
+    mid = mid if np.isfinite(mid) else 0.0
+    dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - mid)
+    dev = dev[np.isfinite(dev)]
+    half = float(np.quantile(dev, 0.95)) if len(dev) else 1.0
+    half = half if half > 1e-6 else 1.0
+    return mid - half, mid + half, mid
+
+
+def _d_background(snap: Snapshot, size: int) -> np.ndarray:
+    """(size, size, 3) uint8: D's shown output on the grid (rows along y, upwards) as colours,
+    purple below the decision value, white at it, green above; nearest-neighbour upsampled."""
+    lo, hi, mid = shown_range(snap)
+    d = np.nan_to_num(np.asarray(snap.d_grid, dtype=np.float64), nan=mid)
     n = d.shape[0]
     idx = np.minimum((np.arange(size) * n) // size, n - 1)
     d = d[idx][:, idx][::-1]  # image rows go downwards
-    lo, hi = np.clip(1 - 2 * d, 0, 1)[..., None], np.clip(2 * d - 1, 0, 1)[..., None]
-    mid = 1 - lo - hi
-    rgb = lo * _FAKE_RGB + mid * _MID_RGB + hi * _REAL_RGB
+    below = np.clip((mid - d) / max(mid - lo, 1e-12), 0, 1)[..., None]
+    above = np.clip((d - mid) / max(hi - mid, 1e-12), 0, 1)[..., None]
+    rgb = below * _FAKE_RGB + (1 - below - above) * _MID_RGB + above * _REAL_RGB
     return rgb.astype(np.uint8)
 
 
@@ -102,7 +123,7 @@ def landscape_pixels(snap: Snapshot | None, bounds, size: int, *, real: np.ndarr
                      fake: np.ndarray | None = None) -> np.ndarray:
     """(size, size, 3) uint8: D(x) (white without a snapshot), real and generated points."""
     if snap is not None:
-        img = _d_background(snap.d_grid, size)
+        img = _d_background(snap, size)
         real = snap.x_real if real is None else real
         fake = snap.x_fake if fake is None else fake
     else:

@@ -147,3 +147,74 @@ def format_table(report: dict) -> str:
             f"{r['model_steps_per_s']:14.1f} {r['ratio']:6.2f}x"
         )
     return "\n".join(lines)
+
+
+# The duels the Playground offers most often: two losses with the same settings, a loss with and
+# without a penalty, and a loss against one that trains with other settings (WGAN-GP's 5 critic
+# steps, which the other side skips but still pays for in the batched step).
+DUELS = (
+    ({"loss": "nonsaturating"}, {"loss": "lsgan"}),
+    ({"loss": "nonsaturating"}, {"loss": "nonsaturating", "r1_gamma": 0.1}),
+    ({"loss": "nonsaturating"}, {"loss": "wgan_gp", "d_steps": 5, "beta1": 0.0, "beta2": 0.9}),
+)
+
+
+def run_duel_benchmark(device: torch.device, settings: BenchSettings, log=None) -> dict:
+    """The cost of a duel (both sides as one population of K = 2) against each side trained
+    alone (K = 1) and against both alone one after the other: seconds per step, every row
+    measured `rounds` times in turn in this process, best kept."""
+    base = TrainConfig(batch_size=settings.batch_size, hidden=settings.hidden,
+                       depth=settings.depth, device=device.type)
+    graph = device.type == "cuda"
+    rows = []  # (duel index, role, population)
+    for i, (a, b) in enumerate(DUELS):
+        ca, cb = base.replace(**a), base.replace(**b)
+        rows += [(i, "a", Population([ca], eval_every=0, graph=graph, device=device)),
+                 (i, "b", Population([cb], eval_every=0, graph=graph, device=device)),
+                 (i, "duel", Population([ca, cb], eval_every=0, graph=graph, device=device))]
+    best = [0.0] * len(rows)
+    for _ in range(settings.rounds):
+        for j, (i, role, pop) in enumerate(rows):
+            best[j] = max(best[j], _rate(pop.step, device, settings.seconds))
+            if log:
+                log(f"duel {i} {role:4s} {best[j]:8.1f} steps/s")
+    results = []
+    for i, (a, b) in enumerate(DUELS):
+        rate = {role: best[j] for j, (k, role, _) in enumerate(rows) if k == i}
+        single, both = 1 / rate["a"], 1 / rate["a"] + 1 / rate["b"]
+        duel = 1 / rate["duel"]
+        results.append({
+            "a": _duel_side(a), "b": _duel_side(b),
+            "ms_per_step": {"a alone": round(1e3 * single, 3),
+                            "b alone": round(1e3 / rate["b"], 3), "duel": round(1e3 * duel, 3)},
+            "duel_vs_a_alone": round(duel / single, 3),
+            "duel_vs_a_then_b": round(duel / both, 3),
+        })
+    return {"device": device_label(device), "torch": torch.__version__,
+            "threads": torch.get_num_threads(), "settings": settings.__dict__, "duels": results}
+
+
+def _duel_side(changes: dict) -> str:
+    from .catalog import variant_name
+
+    name = variant_name(changes["loss"], changes.get("r1_gamma", 0.0))
+    extra = {k: v for k, v in changes.items() if k not in ("loss", "r1_gamma")}
+    return name + (" (" + ", ".join(f"{k} {v:g}" for k, v in extra.items()) + ")" if extra
+                   else "")
+
+
+def format_duel_table(report: dict) -> str:
+    s = report["settings"]
+    lines = [
+        f"device {report['device']}, torch {report['torch']}, {report['threads']} threads, "
+        f"batch {s['batch_size']}, MLP {s['depth']}x{s['hidden']}, Adam; ms per training step",
+        "| side a | side b | a alone | b alone | duel (K = 2) | duel / a alone | "
+        "duel / (a alone + b alone) |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for r in report["duels"]:
+        ms = r["ms_per_step"]
+        lines.append(f"| {r['a']} | {r['b']} | {ms['a alone']:.2f} | {ms['b alone']:.2f} | "
+                     f"{ms['duel']:.2f} | {r['duel_vs_a_alone']:.2f}× | "
+                     f"{r['duel_vs_a_then_b']:.2f}× |")
+    return "\n".join(lines)

@@ -12,8 +12,9 @@ import math
 import numbers
 from dataclasses import dataclass, fields
 
+from .catalog import NAMES as G_LOSSES  # the losses' one list (catalog.py)
+
 DATASETS = ("ring8", "grid25", "spiral", "moons", "circles", "custom")
-G_LOSSES = ("minimax", "nonsaturating")
 OPTIMIZERS = ("adam", "sgd")
 ACTIVATIONS = ("relu", "leaky_relu", "tanh", "elu")
 DEVICES = ("auto", "cpu", "cuda")
@@ -42,6 +43,7 @@ class TrainConfig:
     # game
     loss: str = "nonsaturating"
     r1_gamma: float = 0.0  # D loss += r1_gamma / 2 * E||grad_x D(x_real)||^2; 0 = off
+    r2_gamma: float = 0.0  # D loss += r2_gamma / 2 * E||grad_x D(G(z))||^2 (R2); 0 = off
     d_steps: int = 1  # k of Goodfellow et al. 2014, Algorithm 1: D updates per G update
     # optimisation
     optimizer: str = "adam"
@@ -81,6 +83,7 @@ class TrainConfig:
         _real(self, "grid_spacing", 0.1, 100.0)
         _real(self, "noise", 0.0, 10.0)
         _real(self, "r1_gamma", 0.0, 1000.0)
+        _real(self, "r2_gamma", 0.0, 1000.0)
         _real(self, "lr_g", 1e-7, 10.0)
         _real(self, "lr_d", 1e-7, 10.0)
         _real(self, "beta1", 0.0, 0.999999)

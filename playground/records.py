@@ -13,9 +13,13 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-# Per-step statistics, all per run: losses, mean D probabilities on the last D batch, the
-# gradient norms the players' optimisers received, and E||grad_x D(x_real)||^2 (NaN with R1 off).
-STEP_FIELDS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "r1")
+# Per-step statistics, all per run: losses, the mean of D's shown output on the last D batch
+# (a probability for the minimax and non-saturating games, the raw output for the others: see
+# catalog.Output), the gradient norms the players' optimisers received, E||grad_x D(x_real)||^2
+# (R1), E||grad_x D(G(z))||^2 (R2) and E[(||grad_x f(x_hat)|| - 1)^2] (the gradient penalty);
+# each penalty is NaN while no member of the population uses it.
+STEP_FIELDS = ("step", "d_loss", "g_loss", "d_real", "d_fake", "grad_norm_d", "grad_norm_g", "r1",
+               "r2", "gp")
 # Per evaluation (2500 samples from fixed noise): the published mode metrics, modes holding a fair
 # share of the HQ samples (metrics.FAIR_SHARE), grid JS, sliced W1, the median distance of fakes
 # to the nearest real point and their mean movement since the last evaluation (both in units of
@@ -112,15 +116,16 @@ class Snapshot:
     step: int
     x_real: np.ndarray  # (n, 2) fixed real samples
     x_fake: np.ndarray  # (n, 2) G(z_probe)
-    d_fake: np.ndarray  # (n,) D logits at x_fake
+    d_fake: np.ndarray  # (n,) D's raw output (logits for minimax / NS) at x_fake
     g_grad: np.ndarray  # (n, 2) -grad_x of the selected G loss per sample: where G pushes it
     grid_x: np.ndarray  # (g,)
     grid_y: np.ndarray  # (g,)
-    d_grid: np.ndarray  # (g, g) D(x) probability, rows along y
+    d_grid: np.ndarray  # (g, g) D's shown output (catalog.Output of `loss`), rows along y
     warp: np.ndarray  # (lines, points, 2) G applied to a lattice of latent lines
     loss: str
     metrics: dict = field(default_factory=dict)
     x_fake_avg: np.ndarray | None = None  # (n, 2) the averaged G's fakes (config.g_ema > 0)
+    d_real: np.ndarray | None = None  # (n,) D's raw output at x_real (centres a critic's colours)
 
 
 @dataclass(frozen=True)

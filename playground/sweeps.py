@@ -2,12 +2,13 @@
 and the Compare page (no streamlit, no plotting).
 
 A sweep is a list of cells (variant, seed). Cells that differ only in per-member fields
-(training.MEMBER_FIELDS: loss, r1_gamma, learning rates, betas, seed) train together in one
-batched `Population`; a structural field (batch size, d_steps, network size, dataset, ...)
-splits the sweep into several populations, trained one after another. Cells with the same seed
-start from the same weights; within one population they also see the same data and noise at
-every step (common random numbers), so a paired difference between two variants is the
-variants' doing, not the luck of the draw.
+(training.MEMBER_FIELDS: loss, penalties, learning rates, betas, seed) train together in one
+batched `Population`; a structural field (batch size, network size, dataset, ...) or a
+different number of D steps splits the sweep into several populations, trained one after
+another (a population could mix D steps, but every member would pay for the most). Cells with
+the same seed start from the same weights; with the same D steps they also see the same data
+and noise at every step (common random numbers), so a paired difference between two variants
+is the variants' doing, not the luck of the draw.
 
 Paired differences across seeds use a Student-t 95% interval on the per-seed differences:
 with 4-16 seeds a bootstrap interval would be too narrow to be honest.
@@ -26,12 +27,11 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from . import metrics
+from . import catalog, metrics
 from .config import TrainConfig, field_names
 from .training import BLOCK, Population, device_label, structure_key
 
 CARD_LOSSES = ("minimax", "nonsaturating")
-LOSS_LABELS = {"minimax": "minimax", "nonsaturating": "NS"}
 # Measured in the project's 8-seed sweeps: on the ring, gamma = 0.1 keeps all 8 modes from step
 # ~1250 with crisp samples (gamma = 1 also covers them, blurrier); on the grid, only gamma = 1
 # covers 25/25 for every seed.
@@ -47,6 +47,15 @@ def default_r1_gamma(dataset: str) -> float:
     return R1_GAMMA_BY_DATASET.get(dataset, DEFAULT_R1_GAMMA)
 
 
+def recommended_for(base: TrainConfig) -> Callable[[Mapping], dict]:
+    """`extra` for expand_variants: each variant's loss's recommended settings (catalog), e.g.
+    WGAN-GP's 5 critic steps and Adam(0, 0.9), unless the variant sets them itself."""
+    def extra(changes: Mapping) -> dict:
+        return catalog.recommended(changes.get("loss", base.loss))
+
+    return extra
+
+
 def card_variants(dataset: str) -> list[dict]:
     """The design card's four variants: minimax and non-saturating, each without and with R1."""
     gamma = default_r1_gamma(dataset)
@@ -55,11 +64,9 @@ def card_variants(dataset: str) -> list[dict]:
 
 def variant_label(cfg: TrainConfig, swept: Iterable[str] = ()) -> str:
     """'NS + R1 γ=0.1', plus 'field=value' for every other swept field (seed excluded)."""
-    label = LOSS_LABELS.get(cfg.loss, cfg.loss)
-    if cfg.r1_gamma > 0:
-        label += f" + R1 γ={cfg.r1_gamma:g}"
+    label = catalog.variant_name(cfg.loss, cfg.r1_gamma, cfg.r2_gamma)
     for name in swept:
-        if name not in ("loss", "r1_gamma", "seed"):
+        if name not in ("loss", "r1_gamma", "r2_gamma", "seed"):
             value = getattr(cfg, name)
             label += f", {name}={value:g}" if isinstance(value, float) else f", {name}={value}"
     return label
@@ -74,11 +81,13 @@ class Cell:
 
 
 def expand_variants(
-    base: TrainConfig, variants: Sequence[Mapping], seeds: Sequence[int]
+    base: TrainConfig, variants: Sequence[Mapping], seeds: Sequence[int],
+    *, extra: Callable[[Mapping], Mapping] | None = None,
 ) -> list[Cell]:
     """One cell per (variant, seed), variant-major. Each variant is a dict of config changes;
     every cell is made with `dataclasses.replace`, so every cell is validated (ValueError names
-    the field). Labels show the fields that differ between variants."""
+    the field). Labels show the fields that differ between variants. `extra(variant)` adds
+    changes that stay out of the label (a loss's recommended settings, see `with_recommended`)."""
     if not variants:
         raise ValueError("variants: choose at least one")
     if not seeds:
@@ -92,12 +101,14 @@ def expand_variants(
         if label in labels:
             raise ValueError(f"variants: {label!r} is given twice")
         labels.add(label)
-        cells += [Cell(label, replace(base, **changes, seed=s)) for s in seeds]
+        full = {**(extra(changes) if extra else {}), **changes}
+        cells += [Cell(label, replace(base, **full, seed=s)) for s in seeds]
     return cells
 
 
 def expand_grid(
-    base: TrainConfig, axes: Mapping[str, Sequence], seeds: Sequence[int]
+    base: TrainConfig, axes: Mapping[str, Sequence], seeds: Sequence[int],
+    *, extra: Callable[[Mapping], Mapping] | None = None,
 ) -> list[Cell]:
     """The Cartesian product of `axes` ({field: values}, in the given order) times `seeds`."""
     for name, values in axes.items():
@@ -105,7 +116,7 @@ def expand_grid(
             raise ValueError(f"{name}: each value may appear only once")
     names = list(axes)
     variants = [dict(zip(names, combo)) for combo in itertools.product(*axes.values())]
-    return expand_variants(base, variants, seeds)
+    return expand_variants(base, variants, seeds, extra=extra)
 
 
 def steps_to_convergence(
@@ -129,9 +140,10 @@ class Sweep:
         if not cells:
             raise ValueError("a sweep needs at least one cell")
         self.cells, self.steps, self.eval_every = list(cells), steps, eval_every
-        groups: dict[TrainConfig, list[int]] = {}
+        groups: dict[tuple, list[int]] = {}
         for i, cell in enumerate(self.cells):
-            groups.setdefault(structure_key(cell.config), []).append(i)
+            key = (structure_key(cell.config), cell.config.d_steps)
+            groups.setdefault(key, []).append(i)
         self.populations: list[Population] = []
         self._where: list[tuple[int, int]] = [(0, 0)] * len(self.cells)  # cell -> (pop, member)
         for p, members in enumerate(groups.values()):

@@ -251,6 +251,26 @@ def saturation_curves(d: np.ndarray) -> SaturationCurves:
     )
 
 
+# The generator losses as functions of D's raw output l at a fake point (a logit for minimax and
+# NS, LSGAN's score, the hinge's margin, the WGAN critic's value), with their derivatives in l:
+# how much push a fake gets from each loss where D rejects it (l very negative) or accepts it.
+G_LOSS_CURVES = {
+    # name: (loss(o), d loss / d o), o: D's output
+    "minimax": (lambda o: -np.logaddexp(0.0, o), lambda o: -_sigmoid(o)),
+    "nonsaturating": (lambda o: np.logaddexp(0.0, -o), lambda o: -(1.0 - _sigmoid(o))),
+    "lsgan": (lambda o: 0.5 * (o - 1.0) ** 2, lambda o: o - 1.0),
+    "hinge": (lambda o: -o, lambda o: -np.ones_like(o)),
+    "wgan_gp": (lambda o: -o, lambda o: -np.ones_like(o)),
+}
+
+
+def g_loss_curves(outputs: np.ndarray) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    """{loss: (G loss, its derivative)} at each value of D's raw output in `outputs`; every loss
+    of the catalog is defined on that output, so every loss has a curve."""
+    o = np.asarray(outputs, dtype=np.float64)
+    return {name: (f(o), df(o)) for name, (f, df) in G_LOSS_CURVES.items()}
+
+
 def d_fake_histogram(d_fake_logits: np.ndarray, edges: np.ndarray) -> np.ndarray:
     """Fraction of fake points whose D(G(z)) = sigmoid(logit) falls in each bin of `edges`;
     values beyond the outer edges are counted in the outer bins, so nothing is dropped."""

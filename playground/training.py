@@ -1,18 +1,30 @@
 """Training: a population of K independent GANs advanced as one batched program.
 
 One training step (Goodfellow et al. 2014, Algorithm 1) for every member at once:
-  k = d_steps times:  x_real ~ p_data, z ~ N(0, I)
-                      D <- D - lr_d * Adam(grad_D [d_loss(D(x_real), D(G(z))) + r1_gamma/2 * R1])
+  k = d_steps times:  x_real ~ p_data, z ~ N(0, I), eps ~ U(0, 1)
+                      D <- D - lr_d * Adam(grad_D [d_loss(D(x_real), D(G(z)))
+                                                   + r1_gamma/2 * R1 + r2_gamma/2 * R2 + GP])
   once:               z ~ N(0, I);  G <- G - lr_g * Adam(grad_G g_loss(D(G(z))))
-Members differ only in per-member coefficient tensors (which G loss, r1_gamma, learning rates,
-betas) and in their seed, so one static program trains minimax and non-saturating, with and
-without R1, side by side, and on CUDA the whole step is captured once as a CUDA graph.
+Members differ only in per-member coefficient tensors (one-hot weights of their loss, r1_gamma,
+r2_gamma, the gradient penalty's weight, learning rates, betas, their number of D steps) and in
+their seed, so one static program trains every loss of `losses.LOSSES`, with and without
+penalties, side by side: each term that some member needs is computed for all members and
+weighted per member (0 for the others), and a term that no member needs is not computed. On
+CUDA the whole step is captured once as a CUDA graph (and captured again when a change of the
+members' settings changes which terms are needed).
 
-Randomness: each distinct seed owns torch.Generators (never the global RNG) that fill blocks of
-BLOCK steps of data and noise ahead of time; a step reads its row of the block. So members with
-the same seed are paired (same initial weights, same data and noise at every step), a member's
-trajectory does not depend on who else is in the population, and the graphed step contains no
-RNG call at all. `GANRun` is the K = 1 view used by the live page; `train()` the headless API.
+Members with fewer D steps than the population's largest d_steps skip the later D updates: their
+optimizer step is masked (parameters and Adam state unchanged), so they train as they would
+alone, only paying for the others' extra D steps.
+
+Randomness: each distinct (seed, d_steps) owns torch.Generators (never the global RNG) that
+fill blocks of BLOCK steps of data and noise ahead of time; a step reads its row of the block. So
+members with the same seed are paired (same initial weights; with the same d_steps also the same
+data and noise at every step), a member's trajectory does not depend on who else is in the
+population, and the graphed step contains no RNG call at all. The interpolation weights of the
+gradient penalty come from a stream of their own, drawn whether or not a member uses them, so
+switching a member's loss mid-run, or mixing losses, leaves every other stream unchanged.
+`GANRun` is the K = 1 view used by the live page; `train()` the headless API.
 
 Threads: the engine trains with TRAIN_THREADS torch intra-op threads whatever the caller set, so
 the CLI, the API and the pages give bit-identical histories for one config and seed on one
@@ -33,22 +45,24 @@ from dataclasses import replace
 import numpy as np
 import torch
 
-from . import losses, metrics
+from . import catalog, losses, metrics
 from .budget import BLOCK, block_length
 from .config import TrainConfig
 from .data import make_dataset
 from .models import PopulationMLP, mlp_sizes
 from .records import EVAL_FIELDS, STEP_FIELDS, History, RunResult, Snapshot
 
-MEMBER_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema", "seed")
-LIVE_FIELDS = ("loss", "r1_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema")  # changeable mid-run
+MEMBER_FIELDS = ("loss", "r1_gamma", "r2_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema",
+                 "d_steps", "seed")
+# changeable mid-run
+LIVE_FIELDS = ("loss", "r1_gamma", "r2_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema")
 TRAIN_THREADS = 1
 N_PROBE = 512
 GRID = 64
 ADAM_EPS = 1e-8
 
 # streams of a seed's randomness; distinct offsets keep them independent
-_G_INIT, _D_INIT, _DATA, _NOISE, _PROBE = range(5)
+_G_INIT, _D_INIT, _DATA, _NOISE, _PROBE, _INTERP = range(6)
 
 
 def _stream(seed: int, stream: int) -> int:
@@ -87,17 +101,22 @@ def structure_key(cfg: TrainConfig) -> TrainConfig:
 
 class _Optimizer:
     """Adam (Kingma & Ba 2015, as torch.optim.Adam computes it) or plain SGD over a population's
-    parameters, with per-member learning rates and betas of shape (K, 1, 1)."""
+    parameters, with per-member learning rates, betas and step counts of shape (K, 1, 1)."""
 
     def __init__(self, params: list[torch.Tensor], kind: str, lr, beta1, beta2):
         self.params, self.kind = params, kind
         self.lr, self.beta1, self.beta2 = lr, beta1, beta2
-        self.t = torch.zeros((), device=params[0].device)
+        self.t = torch.zeros_like(lr)
         self.m = [torch.zeros_like(p) for p in params]
         self.v = [torch.zeros_like(p) for p in params]
 
-    def step(self, grads: Sequence[torch.Tensor]) -> None:
+    def step(self, grads: Sequence[torch.Tensor], active: torch.Tensor | None = None) -> None:
+        """One update; with `active` ((K, 1, 1) bool) only those members move (the others keep
+        parameters and state). The masked arithmetic is the unmasked one, value for value."""
         with torch.no_grad():
+            if active is not None:
+                self._masked_step(grads, active)
+                return
             if self.kind == "sgd":
                 for p, g in zip(self.params, grads):
                     p.sub_(self.lr * g)
@@ -110,6 +129,20 @@ class _Optimizer:
                 m.lerp_(g, 1 - self.beta1)
                 v.mul_(self.beta2).add_((1 - self.beta2) * g * g)
                 p.sub_(step_size * m / (v.sqrt() / bias2_sqrt + ADAM_EPS))
+
+    def _masked_step(self, grads: Sequence[torch.Tensor], active: torch.Tensor) -> None:
+        if self.kind == "sgd":
+            for p, g in zip(self.params, grads):
+                p.copy_(torch.where(active, p - self.lr * g, p))
+            return
+        self.t += active.to(self.t.dtype)
+        bias1 = 1 - self.beta1**self.t
+        bias2_sqrt = (1 - self.beta2**self.t).sqrt()
+        step_size = self.lr / bias1
+        for p, g, m, v in zip(self.params, grads, self.m, self.v):
+            m.copy_(torch.where(active, m.lerp(g, 1 - self.beta1), m))
+            v.copy_(torch.where(active, v * self.beta2 + (1 - self.beta2) * g * g, v))
+            p.copy_(torch.where(active, p - step_size * m / (v.sqrt() / bias2_sqrt + ADAM_EPS), p))
 
     def state(self) -> list[torch.Tensor]:
         return [self.t, *self.m, *self.v]
@@ -147,7 +180,7 @@ class Population:
         self.eval_every = eval_every
         # steps of randomness drawn at once: BLOCK, fewer for a config whose block would be large
         # (budget.block_length); part of the RNG stream, so fixed per config
-        self.block = block_length(base)
+        self.block = min(block_length(c) for c in configs)  # d_steps may differ per member
         self.step_count = 0
         K, dev = len(configs), self.device
         seeds = [c.seed for c in configs]
@@ -169,20 +202,32 @@ class Population:
         self.beta1, self.beta2 = column("beta1"), column("beta2")
         self.g_ema = column("g_ema")
         self.G_avg = self.G.averaged_copy()  # moving average of G, updated while any g_ema > 0
-        self._use_ema = bool((self.g_ema > 0).any())
         self.r1_gamma = torch.tensor([c.r1_gamma for c in configs], device=dev)
+        self.r2_gamma = torch.tensor([c.r2_gamma for c in configs], device=dev)
         self.loss_weight = {
             name: torch.tensor([float(c.loss == name) for c in configs], device=dev)
             for name in losses.LOSSES
         }
+        self.gp_weight = torch.zeros(K, device=dev)  # lambda of the members with a GP loss
+        self.probability = torch.zeros(K, 1, 1, device=dev)  # 1: D's output shown as sigmoid
+        self._set_loss_coefficients()
+        # D updates: each member makes its own d_steps of the population's largest number
+        d_steps = [c.d_steps for c in configs]
+        self.max_d_steps = max(d_steps)
+        self._d_active = None  # (max_d_steps, K, 1, 1) bool: member takes D update i
+        if len(set(d_steps)) > 1:
+            steps = torch.tensor(d_steps, device=dev).view(1, K, 1, 1)
+            self._d_active = torch.arange(self.max_d_steps, device=dev).view(-1, 1, 1, 1) < steps
         self.g_opt = _Optimizer(self.G.params, base.optimizer, self.lr_g, self.beta1, self.beta2)
         self.d_opt = _Optimizer(self.D.params, base.optimizer, self.lr_d, self.beta1, self.beta2)
 
         # randomness: one generator pair per distinct seed, members gather their seed's rows
-        self._groups = sorted(set(seeds))
-        self._member_group = torch.tensor([self._groups.index(s) for s in seeds], device=dev)
-        self._data_gens = [_generator(dev, s, _DATA) for s in self._groups]
-        self._noise_gens = [_generator(dev, s, _NOISE) for s in self._groups]
+        keys = [(c.seed, c.d_steps) for c in configs]
+        self._groups = sorted(set(keys))
+        self._member_group = torch.tensor([self._groups.index(g) for g in keys], device=dev)
+        self._data_gens = [_generator(dev, s, _DATA) for s, _ in self._groups]
+        self._noise_gens = [_generator(dev, s, _NOISE) for s, _ in self._groups]
+        self._interp_gens = [_generator(dev, s, _INTERP) for s, _ in self._groups]
         self._row = torch.zeros(1, dtype=torch.long, device=dev)
         self._host_row = self.block  # forces a refill before the first step
         self._stats = torch.zeros(self.block, K, len(STEP_FIELDS) - 1, device=dev)
@@ -199,59 +244,109 @@ class Population:
         self._graph = None
         self._graph_wanted = self.device.type == "cuda" if graph is None else graph
         self.graph_error: str | None = None
-        self._use_r1 = bool((self.r1_gamma > 0).any())
+        self._program = self._terms()
+
+    def _set_loss_coefficients(self) -> None:
+        for k, c in enumerate(self.configs):
+            self.gp_weight[k] = losses.LOSSES[c.loss].gradient_penalty
+            self.probability[k] = float(catalog.LOSSES[c.loss].output.kind == "probability")
+
+    def _terms(self) -> tuple:
+        """Which terms the step computes: the D and G loss functions some member uses, and
+        whether any member needs R1, R2, the gradient penalty, the moving average. The step is
+        one static program for a given answer; set_member recaptures when it changes."""
+        used = [losses.LOSSES[c.loss] for c in self.configs]
+        d_fns = tuple(dict.fromkeys(g.d_loss for g in used))
+        g_fns = tuple(dict.fromkeys(g.g_loss for g in used))
+        return (d_fns, g_fns, bool((self.r1_gamma > 0).any()), bool((self.r2_gamma > 0).any()),
+                bool((self.gp_weight > 0).any()), bool((self.g_ema > 0).any()))
+
+    def _weighted(self, role: str, fn, *outputs: torch.Tensor) -> torch.Tensor:
+        """(K,) fn(*outputs) times the one-hot weight of the members whose loss uses fn as its
+        `role` ("d_loss" or "g_loss"), so each member gets its own loss and 0 of the others'."""
+        weight = sum(w for name, w in self.loss_weight.items()
+                     if getattr(losses.LOSSES[name], role) is fn)
+        return weight * fn(*outputs)
 
     # -- randomness -----------------------------------------------------------------------------
     def _fill_block(self) -> None:
         c, n = self.configs[0], self.configs[0].batch_size
-        k, zdim, b = c.d_steps, c.latent_dim, self.block
-        x, zd, zg = [], [], []
-        for dg, ng in zip(self._data_gens, self._noise_gens):
-            x.append(self.dataset.sample(b * k * n, dg).view(b, k, n, 2))
-            zd.append(torch.randn(b, k, n, zdim, generator=ng, device=self.device))
+        zdim, b, kmax = c.latent_dim, self.block, self.max_d_steps
+        x, zd, eps, zg = [], [], [], []
+
+        def pad(t: torch.Tensor) -> torch.Tensor:  # (b, k, ...) -> (b, kmax, ...), zeros after k
+            return torch.cat([t, t.new_zeros(b, kmax - t.shape[1], *t.shape[2:])], 1)
+
+        for (_, k), dg, ng, ig in zip(self._groups, self._data_gens, self._noise_gens,
+                                      self._interp_gens):
+            x.append(pad(self.dataset.sample(b * k * n, dg).view(b, k, n, 2)))
+            zd.append(pad(torch.randn(b, k, n, zdim, generator=ng, device=self.device)))
             zg.append(torch.randn(b, n, zdim, generator=ng, device=self.device))
-        blocks = (torch.stack(x, 1), torch.stack(zd, 1), torch.stack(zg, 1))  # (block, S, ...)
+            eps.append(pad(torch.rand(b, k, n, 1, generator=ig, device=self.device)))
+        # (block, groups, ...)
+        blocks = tuple(torch.stack(t, 1) for t in (x, zd, eps, zg))
         if hasattr(self, "_x_block"):  # copy into the same storage: a captured graph reads it
-            for dst, src in zip((self._x_block, self._zd_block, self._zg_block), blocks):
+            for dst, src in zip(self._blocks(), blocks):
                 dst.copy_(src)
         else:
-            self._x_block, self._zd_block, self._zg_block = blocks
+            self._x_block, self._zd_block, self._eps_block, self._zg_block = blocks
+
+    def _blocks(self) -> tuple[torch.Tensor, ...]:
+        return self._x_block, self._zd_block, self._eps_block, self._zg_block
 
     def _rows(self):
-        """This step's data and noise for every member: (K, k, n, 2), (K, k, n, z), (K, n, z)."""
+        """This step's data and noise for every member: x (K, k, n, 2), z for D (K, k, n, z),
+        eps (K, k, n, 1), z for G (K, n, z), with k the population's largest d_steps."""
         def pick(block: torch.Tensor) -> torch.Tensor:
             return block.index_select(0, self._row)[0].index_select(0, self._member_group)
 
-        return pick(self._x_block), pick(self._zd_block), pick(self._zg_block)
+        return tuple(pick(b) for b in self._blocks())
 
     # -- the step -------------------------------------------------------------------------------
-    def _d_update(self, x_real: torch.Tensor, z: torch.Tensor):
+    def _d_update(self, x_real: torch.Tensor, z: torch.Tensor, eps: torch.Tensor,
+                  active: torch.Tensor | None) -> list[torch.Tensor]:
+        """One D update; returns the (K,) statistics d_loss, d_real, d_fake, |grad D|, R1, R2,
+        GP (NaN for a penalty no member uses)."""
+        d_fns, _, use_r1, use_r2, use_gp, _ = self._program
         with torch.no_grad():
             x_fake = self.G(z)
-        if self._use_r1:
+        if use_r1:
             x_real = x_real.detach().requires_grad_(True)
+        if use_r2:
+            x_fake = x_fake.requires_grad_(True)
         d_real, d_fake = self.D(x_real), self.D(x_fake)
-        d_loss = losses.d_loss(d_real, d_fake)  # (K,)
+        d_loss = sum(self._weighted("d_loss", fn, d_real, d_fake) for fn in d_fns)  # (K,)
         total = d_loss
-        r1 = torch.full_like(d_loss, math.nan)
-        if self._use_r1:
+        nan = torch.full_like(d_loss, math.nan)
+        r1 = r2 = gp = nan
+        if use_r1:
             r1 = losses.r1_penalty(d_real, x_real)
-            total = d_loss + self.r1_gamma / 2 * r1
+            total = total + self.r1_gamma / 2 * r1
+        if use_r2:
+            r2 = losses.r1_penalty(d_fake, x_fake)
+            total = total + self.r2_gamma / 2 * r2
+        if use_gp:
+            x_hat = losses.interpolates(x_real.detach(), x_fake.detach(), eps)
+            x_hat.requires_grad_(True)
+            gp = losses.gradient_penalty(self.D(x_hat), x_hat)
+            total = total + self.gp_weight * gp
         grads = torch.autograd.grad(total.sum(), self.D.params)
-        self.d_opt.step(grads)
+        self.d_opt.step(grads, active)
         with torch.no_grad():
-            probs = (torch.sigmoid(d_real).mean((1, 2)), torch.sigmoid(d_fake).mean((1, 2)))
-        return d_loss.detach(), r1.detach(), probs, _per_member_norm(grads)
+            p = self.probability
+            shown = [losses.shown_output(d, p).mean((1, 2)) for d in (d_real, d_fake)]
+        return [d_loss.detach(), *shown, _per_member_norm(grads), r1.detach(), r2.detach(),
+                gp.detach()]
 
     def _g_loss(self, d_fake: torch.Tensor) -> torch.Tensor:
         """(K,) each member's own G loss, selected by its one-hot loss weights."""
-        return sum(w * losses.LOSSES[name](d_fake) for name, w in self.loss_weight.items())
+        return sum(self._weighted("g_loss", fn, d_fake) for fn in self._program[1])
 
     def _g_update(self, z: torch.Tensor):
         g_loss = self._g_loss(self.D(self.G(z)))
         grads = torch.autograd.grad(g_loss.sum(), self.G.params)
         self.g_opt.step(grads)
-        if self._use_ema:
+        if self._program[5]:
             with torch.no_grad():
                 # avg <- g_ema * avg + (1 - g_ema) * G; lerp at weight 1 returns G exactly, so a
                 # member with g_ema = 0 keeps avg == G
@@ -260,15 +355,21 @@ class Population:
         return g_loss.detach(), _per_member_norm(grads)
 
     def _step(self, d: bool = True, g: bool = True) -> None:
-        x_real, z_d, z_g = self._rows()
+        x_real, z_d, eps, z_g = self._rows()
         nan = torch.full((len(self.configs),), math.nan, device=self.device)
-        d_loss = r1 = d_real = d_fake = gn_d = g_loss = gn_g = nan
+        d_stats = [nan] * 7  # d_loss, d_real, d_fake, |grad D|, r1, r2, gp
+        g_loss = gn_g = nan
         if d:
-            for i in range(self.configs[0].d_steps):
-                d_loss, r1, (d_real, d_fake), gn_d = self._d_update(x_real[:, i], z_d[:, i])
+            for i in range(self.max_d_steps):
+                active = None if self._d_active is None else self._d_active[i]
+                new = self._d_update(x_real[:, i], z_d[:, i], eps[:, i], active)
+                if active is not None:  # a member's statistics are those of its last update
+                    new = [torch.where(active.view(-1), a, b) for a, b in zip(new, d_stats)]
+                d_stats = new
         if g:
             g_loss, gn_g = self._g_update(z_g)
-        stats = torch.stack([d_loss, g_loss, d_real, d_fake, gn_d, gn_g, r1], 1)  # (K, 7)
+        d_loss, d_real, d_fake, gn_d, r1, r2, gp = d_stats
+        stats = torch.stack([d_loss, g_loss, d_real, d_fake, gn_d, gn_g, r1, r2, gp], 1)
         self._stats.index_copy_(0, self._row, stats.unsqueeze(0))
         self._row += 1
 
@@ -345,7 +446,7 @@ class Population:
         """Move this block's recorded statistics to the members' histories (one transfer)."""
         if self._flushed == self._host_row:
             return
-        rows = self._stats[self._flushed:self._host_row].cpu().numpy()  # (r, K, 7)
+        rows = self._stats[self._flushed:self._host_row].cpu().numpy()  # (r, K, stats)
         steps = self._block_start + np.arange(self._flushed, self._host_row) + 1
         updated = np.ones((len(rows), 2), dtype=bool)
         for row, players in self._half_steps.items():
@@ -377,19 +478,21 @@ class Population:
             self.beta1[k] = cfg.beta1
             self.beta2[k] = cfg.beta2
             self.r1_gamma[k] = cfg.r1_gamma
+            self.r2_gamma[k] = cfg.r2_gamma
             if cfg.g_ema != old.g_ema:  # a new decay restarts the average from G as it is
                 self.g_ema[k] = cfg.g_ema
                 for avg, p in zip(self.G_avg.params, self.G.params):
                     avg[k].copy_(p[k])
             for name, w in self.loss_weight.items():
                 w[k] = float(cfg.loss == name)
-        use_r1, use_ema = bool((self.r1_gamma > 0).any()), bool((self.g_ema > 0).any())
-        if use_ema and not self._use_ema:  # the average was not kept: start it from G now
+            self._set_loss_coefficients()
+        program = self._terms()
+        if program[5] and not self._program[5]:  # the average was not kept: start it from G now
             with torch.no_grad():
                 for avg, p in zip(self.G_avg.params, self.G.params):
                     avg.copy_(p)
-        if (use_r1, use_ema) != (self._use_r1, self._use_ema):  # the program changed: recapture
-            self._use_r1, self._use_ema, self._graph = use_r1, use_ema, None
+        if program != self._program:  # other terms are needed: a new program, recaptured
+            self._program, self._graph = program, None
 
     # -- looking at the members -----------------------------------------------------------------
     def _probe(self, seeds: Sequence[int]) -> None:
@@ -421,7 +524,7 @@ class Population:
     def evaluated_G(self) -> PopulationMLP:
         """The generator that metrics and the verdict judge: the moving average when any member
         keeps one (members with g_ema = 0 hold avg == G), else G itself."""
-        return self.G_avg if self._use_ema else self.G
+        return self.G_avg if self._program[5] else self.G
 
     @torch.no_grad()
     def eval_samples(self) -> np.ndarray:
@@ -478,12 +581,14 @@ class Population:
         with torch.no_grad():
             x_fake = G(self.z_probe[k : k + 1], member=k)  # (1, n, 2)
             x_avg = self.G_avg(self.z_probe[k : k + 1], member=k) if c.g_ema > 0 else None
-            d_grid = torch.sigmoid(D(self._grid_points.unsqueeze(0), member=k)[0])
+            p = self.probability[k]
+            d_grid = losses.shown_output(D(self._grid_points.unsqueeze(0), member=k)[0], p)
             warp = G(self._z_lattice, member=k)[0].view(-1, _LATTICE_POINTS, 2)
+            d_real = D(self.x_probe[k : k + 1], member=k)[0, :, 0]
         x = x_fake.detach().requires_grad_(True)
         d_fake = D(x, member=k)  # (1, n, 1)
         # the per-sample loss (mean times n), so arrows do not shrink with the probe count
-        g_loss = losses.LOSSES[c.loss](d_fake).sum() * x.shape[1]
+        g_loss = losses.LOSSES[c.loss].g_loss(d_fake).sum() * x.shape[1]
         (grad,) = torch.autograd.grad(g_loss, x)
         def f32(t: torch.Tensor) -> np.ndarray:
             return t.detach().cpu().numpy().astype(np.float32)
@@ -501,6 +606,7 @@ class Population:
             loss=c.loss,
             metrics=self.latest_metrics(k),
             x_fake_avg=None if x_avg is None else f32(x_avg[0]),
+            d_real=f32(d_real),
         )
 
 

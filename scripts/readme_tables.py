@@ -3,12 +3,15 @@
     python scripts/readme_tables.py                 # print every table from results/*.json
     python scripts/readme_tables.py --run presets   # re-measure (minutes of CPU), rewrite JSON
     python scripts/readme_tables.py --run ema
+    python scripts/readme_tables.py --run zoo_ring8 --run zoo_grid25
 
 `presets` is `python -m playground presets --check --seeds 8 --json`; `ema` trains the README's
 headline setting (ring8, non-saturating + R1 gamma 0.1, 6000 steps) on 8 paired seeds with and
 without an averaged generator and keeps every run's evaluation history, so the table can say how
-often the convergence condition held, not only the last verdict. Seconds depend on the machine
-and its load; steps and labels reproduce bit for bit on one machine.
+often the convergence condition held, not only the last verdict. `zoo_ring8` / `zoo_grid25` train
+the losses beyond the design card (LSGAN, hinge, WGAN-GP with its paper's settings, and R2 on
+the non-saturating loss) beside the non-saturating reference, on 8 paired seeds. Seconds depend
+on the machine and its load; steps and labels reproduce bit for bit on one machine.
 """
 
 from __future__ import annotations
@@ -95,8 +98,55 @@ def ema_table(result: dict) -> str:
     return "\n".join(lines)
 
 
+# the zoo: every loss beyond the card with its recommended settings, R2 at R1's gamma for the
+# dataset, and the non-saturating loss as the reference row; 2000 steps keep WGAN-GP's 5 critic
+# steps per G step affordable on 2 cores (about 7x the cost of a one-D-step run)
+ZOO = {"steps": 2000, "eval_every": 100,
+       "variants": ({"loss": "nonsaturating"}, {"loss": "lsgan"}, {"loss": "hinge"},
+                    {"loss": "wgan_gp"}, {"loss": "nonsaturating", "r2_gamma": "r1"})}
+
+
+def run_zoo(dataset: str) -> dict:
+    from playground import sweeps
+
+    base = TrainConfig(dataset=dataset)
+    gamma = sweeps.default_r1_gamma(dataset)
+    variants = [{k: gamma if v == "r1" else v for k, v in v.items()} for v in ZOO["variants"]]
+    cells = sweeps.expand_variants(base, variants, list(range(SEEDS)),
+                                   extra=sweeps.recommended_for(base))
+    sweep = sweeps.Sweep(cells, ZOO["steps"], eval_every=ZOO["eval_every"])
+    return {"setting": {**ZOO, "dataset": dataset}, **_machine(),
+            "seconds": round(sweep.elapsed, 1), "runs": sweep.run()}
+
+
+def zoo_table(results: list[dict]) -> str:
+    from playground import sweeps
+
+    lines = ["| data | loss | settings beyond the defaults | modes captured (mean ± sd) | "
+             "high quality | verdicts at the last step | converged from step (median) |",
+             "|---|---|---|---|---|---|---|"]
+    defaults = TrainConfig().to_dict()
+    for result in results:
+        for row in sweeps.summary(result["runs"]):
+            cfg = next(r["config"] for r in result["runs"] if r["variant"] == row["variant"])
+            changed = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}"
+                                for k, v in cfg.items()
+                                if k in ("d_steps", "beta1", "beta2", "lr_g", "lr_d")
+                                and v != defaults[k]) or "-"
+            conv = row["median_steps_to_convergence"]
+            lines.append(
+                f"| {result['setting']['dataset']} | {row['variant']} | {changed} | "
+                f"{row['modes_captured_mean']:.1f} ± {row['modes_captured_sd']:.1f} "
+                f"of {cfg['grid_side'] ** 2 if cfg['dataset'] == 'grid25' else cfg['ring_modes']}"
+                f" | {row['high_quality_mean']:.0%} ± {row['high_quality_sd']:.0%} | "
+                f"{row['verdicts']} | {'-' if conv != conv else f'{conv:.0f}'} |")
+    return "\n".join(lines)
+
+
 MEASUREMENTS = {"presets": (run_presets, "presets_check.json"),
-                "ema": (run_ema, "ema_ring8.json")}
+                "ema": (run_ema, "ema_ring8.json"),
+                "zoo_ring8": (lambda: run_zoo("ring8"), "zoo_ring8.json"),
+                "zoo_grid25": (lambda: run_zoo("grid25"), "zoo_grid25.json")}
 
 
 def main() -> int:
@@ -116,7 +166,13 @@ def main() -> int:
     if ema_file.exists():
         result = json.loads(ema_file.read_text())
         print(f"Averaged generator ({SEEDS} paired seeds, {result['device']}):\n")
-        print(ema_table(result))
+        print(ema_table(result) + "\n")
+    zoo = [json.loads((RESULTS / f).read_text()) for f in ("zoo_ring8.json", "zoo_grid25.json")
+           if (RESULTS / f).exists()]
+    if zoo:
+        print(f"The loss zoo ({SEEDS} paired seeds, {zoo[0]['setting']['steps']} steps, "
+              f"{zoo[0]['device']}):\n")
+        print(zoo_table(zoo))
     return 0
 
 

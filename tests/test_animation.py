@@ -78,3 +78,18 @@ def test_html_holds_every_frame_and_plotly_itself():
     assert len(panels.frames) == 2 and len(panels.frames[0].data) == 4
     gif = panels_gif([(0, pts), (10, pts)], ["a", "b"], np.zeros((3, 2)), (-1, 1, -1, 1))
     assert Image.open(io.BytesIO(gif)).n_frames == 2
+
+
+def test_a_critic_is_coloured_around_its_own_centre():
+    from playground.animation import landscape_pixels, shown_range
+
+    cfg = CFG.replace(loss="wgan_gp")
+    result = train(cfg, 20, eval_every=10, frames=3)
+    snap = result.frames[-1]
+    lo, hi, mid = shown_range(snap)
+    assert lo < mid < hi
+    inside = np.abs(snap.d_grid - mid) <= (hi - mid)
+    assert inside.mean() > 0.94  # about 95% of the grid in range, as in the live view
+    pixels = landscape_pixels(snap, make_dataset(cfg).bounds, 64)
+    assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 10  # not one flat colour
+    assert replay_gif(frames_of(result), make_dataset(cfg).bounds, "critic")[:6] == b"GIF89a"

@@ -130,10 +130,10 @@ def arrows_label(at: AppTest) -> str:
 def test_a_live_loss_change_redraws_the_arrows_at_the_same_step():
     at = app()  # step 0: the replay holds this step's frame, which must not be shown stale
     assert "(nonsaturating)" in arrows_label(at)
-    at.radio(key="loss").set_value("minimax").run()
+    at.selectbox(key="loss").set_value("minimax").run()
     assert step_text(at) == "**Step 0**" and "(minimax)" in arrows_label(at)
     click(at, "playground.step")
-    at.radio(key="loss").set_value("nonsaturating").run()
+    at.selectbox(key="loss").set_value("nonsaturating").run()
     assert step_text(at) == "**Step 1**" and "(nonsaturating)" in arrows_label(at)
 
 
@@ -181,7 +181,7 @@ def test_every_dataset_loss_and_r1_renders(dataset):
     at.selectbox(key="dataset").set_value(dataset).run()
     for loss in ("minimax", "nonsaturating"):
         for r1 in (False, True):
-            at.radio(key="loss").set_value(loss)
+            at.selectbox(key="loss").set_value(loss)
             at.toggle(key="r1").set_value(r1).run()
             click(at, "playground.step")
             cfg = at.session_state[RUN_KEY].config
@@ -194,7 +194,7 @@ def test_live_changes_keep_the_run_and_structural_changes_reset():
     for _ in range(2):
         click(at, "playground.step")
     run = at.session_state[RUN_KEY]
-    at.radio(key="loss").set_value("minimax").run()
+    at.selectbox(key="loss").set_value("minimax").run()
     at.select_slider(key="lr_d").set_value(3e-4).run()
     assert at.session_state[RUN_KEY] is run and run.step_count == 2
     assert (run.config.loss, run.config.lr_d) == ("minimax", 3e-4)
@@ -360,3 +360,17 @@ def test_a_link_carries_custom_points_and_too_many_are_offered_as_a_file():
     assert "custom_points" not in at.query_params
     assert any("too many for a link" in w.value for w in at.warning)
     assert "Points (CSV)" in {b.proto.label for b in at.get("download_button")}
+
+
+def test_the_loss_selector_offers_every_loss_and_wgan_gp_its_papers_settings():
+    from playground import catalog
+
+    at = app(hidden="16", depth="1", batch_size="32")
+    assert tuple(at.selectbox(key="loss").options) == tuple(map(catalog.label, catalog.NAMES))
+    at.selectbox(key="loss").set_value("wgan_gp").run()
+    assert not at.exception, at.exception
+    assert at.session_state[RUN_KEY].config.loss == "wgan_gp"
+    at.button(key="playground.recommended").click().run()
+    cfg = at.session_state[RUN_KEY].config
+    assert (cfg.loss, cfg.d_steps, cfg.beta1, cfg.beta2) == ("wgan_gp", 5, 0.0, 0.9)
+    assert at.query_params["d_steps"] == "5" and at.query_params["beta1"] == "0.0"

@@ -135,3 +135,20 @@ def test_trained_discriminator_approaches_d_star_where_there_are_samples():
     d = 1 / (1 + np.exp(-theory.rbf_features(x, centers, 0.5) @ w))
     d_star = theory.optimal_discriminator(DATA.density(x), gen.density(x))
     assert np.abs(d - d_star).max() < 0.15
+
+
+def test_g_loss_curves_are_the_engine_losses_and_their_gradients():
+    import torch
+
+    from playground import catalog, losses
+    from playground.theory import g_loss_curves
+
+    out = np.linspace(-8, 4, 49)
+    curves = g_loss_curves(out)
+    assert tuple(curves) == catalog.NAMES  # a curve for every loss
+    for name, (loss, grad) in curves.items():
+        t = torch.tensor(out, dtype=torch.float64).view(-1, 1, 1).requires_grad_(True)
+        value = losses.LOSSES[name].g_loss(t)  # one sample per "member": the per-point loss
+        (g,) = torch.autograd.grad(value.sum(), t)
+        np.testing.assert_allclose(loss, value.detach().numpy(), rtol=1e-9, atol=1e-12)
+        np.testing.assert_allclose(grad, g.numpy().ravel(), rtol=1e-9, atol=1e-12)

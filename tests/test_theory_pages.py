@@ -86,9 +86,17 @@ def test_preset_link_opens_the_playground_with_that_preset(name):
 
 def test_saturation_without_a_run_says_where_to_train_one():
     at = open_page("saturation", drop=(RUN_KEY,))
-    assert "Train a run in the Playground" in at.info[0].value
+    assert "Train a run with the minimax or non-saturating loss" in at.info[0].value
     traces = chart(at, "saturation.curves")["data"]
     assert not [t for t in traces if t.get("name", "").startswith("your run")]
+
+
+def test_saturation_draws_every_loss_on_ds_raw_output():
+    from playground.catalog import LOSSES
+
+    at = open_page("saturation")
+    names = {t["name"] for t in chart(at, "saturation.outputs")["data"]}
+    assert names == {info.label for info in LOSSES.values()}
 
 
 def test_saturation_slider_reads_off_the_ratio():

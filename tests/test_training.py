@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from playground import GANRun, Population, TrainConfig, train
+from playground import GANRun, Population, TrainConfig, catalog, train
 from playground.models import init_layers, mlp_sizes
 from playground.training import _D_INIT, _G_INIT, BLOCK, TRAIN_THREADS, _stream
 
@@ -141,24 +141,45 @@ def _reference_member(cfg: TrainConfig):
     return G, D, adam(G, cfg.lr_g), adam(D, cfg.lr_d)
 
 
-def _reference_step(cfg, G, D, opt_g, opt_d, x_real, z_d, z_g):
-    ones, zeros = torch.ones(len(z_g), 1), torch.zeros(len(z_g), 1)
+def _reference_losses(loss, d_real, d_fake):
+    """D loss and G loss of each game written out with library functions, as in the papers
+    (the caller differentiates each only w.r.t. its own player)."""
+    ones, zeros = torch.ones_like(d_real), torch.zeros_like(d_real)
+    bce = F.binary_cross_entropy_with_logits
+    if loss in ("minimax", "nonsaturating"):
+        d_loss = bce(d_real, ones) + bce(d_fake, zeros)
+        g_loss = bce(d_fake, ones) if loss == "nonsaturating" else -bce(d_fake, zeros)
+    elif loss == "lsgan":
+        d_loss = 0.5 * F.mse_loss(d_real, ones) + 0.5 * F.mse_loss(d_fake, zeros)
+        g_loss = 0.5 * F.mse_loss(d_fake, ones)
+    elif loss == "hinge":
+        d_loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
+        g_loss = -d_fake.mean()
+    else:  # wgan_gp, without its penalty
+        d_loss = d_fake.mean() - d_real.mean()
+        g_loss = -d_fake.mean()
+    return d_loss, g_loss
+
+
+def _reference_step(cfg, G, D, opt_g, opt_d, x_real, z_d, eps, z_g):
     for i in range(cfg.d_steps):
         x = x_real[i].clone().requires_grad_(True)
-        d_real, d_fake = D(x), D(G(z_d[i]).detach())
-        d_loss = F.binary_cross_entropy_with_logits(d_real, ones) + \
-            F.binary_cross_entropy_with_logits(d_fake, zeros)
-        if cfg.r1_gamma:
-            (grad,) = torch.autograd.grad(d_real.sum(), x, create_graph=True)
-            d_loss = d_loss + cfg.r1_gamma / 2 * grad.pow(2).sum(1).mean()
+        fake = G(z_d[i]).detach().requires_grad_(True)
+        d_real, d_fake = D(x), D(fake)
+        d_loss, _ = _reference_losses(cfg.loss, d_real, d_fake)
+        for gamma, out, at in ((cfg.r1_gamma, d_real, x), (cfg.r2_gamma, d_fake, fake)):
+            if gamma:
+                (grad,) = torch.autograd.grad(out.sum(), at, create_graph=True)
+                d_loss = d_loss + gamma / 2 * grad.pow(2).sum(1).mean()
+        if cfg.loss == "wgan_gp":  # Gulrajani et al. 2017, Algorithm 1, lambda = 10
+            x_hat = (eps[i] * x_real[i] + (1 - eps[i]) * fake.detach()).requires_grad_(True)
+            (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
+            d_loss = d_loss + 10 * ((grad.norm(dim=1) - 1) ** 2).mean()
         opt_d.zero_grad()
         d_loss.backward()
         opt_d.step()
     d_fake = D(G(z_g))
-    if cfg.loss == "nonsaturating":
-        g_loss = F.binary_cross_entropy_with_logits(d_fake, ones)
-    else:  # minimise log(1 - D(G(z)))
-        g_loss = -F.binary_cross_entropy_with_logits(d_fake, zeros)
+    _, g_loss = _reference_losses(cfg.loss, d_fake, d_fake)
     opt_g.zero_grad()
     g_loss.backward()
     opt_g.step()
@@ -169,6 +190,9 @@ def test_population_equals_separate_textbook_runs(tiny):
         tiny.replace(loss="minimax", seed=0),
         tiny.replace(loss="nonsaturating", r1_gamma=1.0, seed=0, lr_d=3e-3),
         tiny.replace(loss="nonsaturating", seed=4, beta1=0.0),
+        tiny.replace(loss="lsgan", seed=0),
+        tiny.replace(loss="hinge", r2_gamma=1.0, seed=0),
+        tiny.replace(loss="wgan_gp", seed=0, d_steps=3, beta1=0.0, beta2=0.9),
     ]
     pop = Population(configs, eval_every=0)
     refs = [_reference_member(c) for c in configs]
@@ -177,13 +201,81 @@ def test_population_equals_separate_textbook_runs(tiny):
         row = pop._host_row
         for k, (c, ref) in enumerate(zip(configs, refs)):
             grp = pop._member_group[k]
-            _reference_step(c, *ref, pop._x_block[row, grp], pop._zd_block[row, grp],
-                            pop._zg_block[row, grp])
+            _reference_step(c, *ref, *(b[row, grp] for b in pop._blocks()))
         pop.step()
-    for k, (G, _, _, _) in enumerate(refs):
-        ref = [p for lin in G if isinstance(lin, nn.Linear) for p in (lin.weight.T, lin.bias)]
-        for got, want in zip(pop.G.params, ref):
-            torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5, rtol=1e-4)
+    for k, (G, D, _, _) in enumerate(refs):
+        for net, params in ((G, pop.G.params), (D, pop.D.params)):
+            ref = [p for lin in net if isinstance(lin, nn.Linear) for p in (lin.weight.T, lin.bias)]
+            for got, want in zip(params, ref):
+                torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5,
+                                           rtol=1e-4, msg=lambda m, c=configs[k]: f"{c}: {m}")
+
+
+def test_members_make_their_own_number_of_d_steps(tiny):
+    pop = Population([tiny, tiny.replace(d_steps=5), tiny.replace(d_steps=2)], eval_every=0)
+    pop.advance(4)
+    assert pop.d_opt.t.flatten().tolist() == [4, 20, 8]
+    assert pop.g_opt.t.flatten().tolist() == [4, 4, 4]
+
+
+EVERY_LOSS = [dict(loss=name, **catalog.recommended(name)) for name in catalog.NAMES] + [
+    dict(loss="hinge", r1_gamma=0.5, r2_gamma=1.0), dict(loss="lsgan", r2_gamma=0.3)]
+
+
+def test_a_population_mixing_every_loss_gives_each_member_its_own_trajectory(tiny):
+    """Each member of a population of every loss and penalty trains bit for bit as in a
+    population of two with an unrelated partner, and as alone to float rounding (README,
+    "What reproduces where": K = 1 multiplies with another kernel)."""
+    configs = [tiny.replace(**v) for v in EVERY_LOSS]
+    mixed = Population(configs, eval_every=0)
+    mixed.advance(40)
+    mixed._flush()
+    for k, cfg in enumerate(configs):
+        pair = Population([tiny.replace(seed=7), cfg], eval_every=0)
+        pair.advance(40)
+        pair._flush()
+        for name in ("d_loss", "g_loss", "d_real", "d_fake"):
+            np.testing.assert_array_equal(mixed.histories[k].steps[name],
+                                          pair.histories[1].steps[name], err_msg=f"{cfg.loss}")
+        for a, b in zip(mixed.G.params + mixed.D.params, pair.G.params + pair.D.params):
+            assert torch.equal(a[k], b[1]), cfg
+        alone = GANRun(cfg, eval_every=0)
+        alone.advance(40)
+        for name in ("d_loss", "g_loss"):
+            np.testing.assert_allclose(mixed.histories[k].steps[name], alone.history.steps[name],
+                                       rtol=1e-5, atol=1e-6, err_msg=f"{cfg.loss} {name}")
+
+
+def test_gradient_penalty_draws_from_its_own_seeded_stream(tiny):
+    wgan = tiny.replace(loss="wgan_gp")
+    a, b = GANRun(wgan), GANRun(wgan)
+    a.advance(20)
+    b.advance(20)
+    np.testing.assert_array_equal(a.history.steps["gp"], b.history.steps["gp"])
+    assert np.isfinite(a.history.steps["gp"]).all() and np.isnan(a.history.steps["r1"]).all()
+    # the interpolation weights never shift the data or noise of a run without the penalty
+    plain, switched = GANRun(tiny), GANRun(tiny)
+    plain.advance(10)
+    switched.advance(5)
+    switched.update(loss="wgan_gp")
+    switched.update(loss="nonsaturating")
+    switched.advance(5)
+    np.testing.assert_array_equal(plain.history.steps["g_loss"], switched.history.steps["g_loss"])
+
+
+def test_critic_outputs_are_shown_raw_and_probabilities_as_probabilities(tiny):
+    for loss in catalog.NAMES:
+        run = GANRun(tiny.replace(loss=loss))
+        run.advance(30)
+        snap, steps = run.snapshot(), run.history.steps
+        with torch.no_grad():
+            raw = run.population.D(torch.as_tensor(snap.x_fake)[None])[0, :, 0].numpy()
+        np.testing.assert_allclose(snap.d_fake, raw, rtol=1e-5, atol=1e-6)
+        if catalog.LOSSES[loss].output.kind == "probability":
+            assert ((snap.d_grid >= 0) & (snap.d_grid <= 1)).all()
+            assert ((steps["d_real"] > 0) & (steps["d_real"] < 1)).all()
+        else:
+            assert snap.d_grid.min() < 0 or snap.d_grid.max() > 1, loss  # not squashed
 
 
 def test_paired_members_share_initial_weights_data_and_trajectory_when_equal(tiny):

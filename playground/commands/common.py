@@ -8,7 +8,7 @@ import dataclasses
 import os
 import sys
 
-from .. import config
+from .. import catalog, config
 from ..config import TrainConfig
 
 
@@ -66,6 +66,34 @@ def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False
         "--points", metavar="CSV", default=None,
         help="file of 'x,y' lines for --dataset custom",
     )
+
+
+def add_recommended_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--recommended", action="store_true",
+        help="train each loss with the settings its paper uses where they differ from the "
+             "defaults (WGAN-GP: --d-steps 5 --beta1 0 --beta2 0.9; `losses` lists them); "
+             "flags given explicitly still win",
+    )
+
+
+def recommended_changes(loss: str, explicit) -> dict:
+    """Loss `loss`'s recommended settings, less the fields the user set explicitly."""
+    return {k: v for k, v in catalog.recommended(loss).items() if k not in explicit}
+
+
+def note_recommended(losses, applied: bool) -> None:
+    """One stderr line per chosen loss whose paper trains it with other settings, unless
+    --recommended applied them (stdout stays for the result)."""
+    if applied:
+        return
+    for loss in dict.fromkeys(losses):
+        info = catalog.LOSSES.get(loss)
+        if info is not None and info.recommended:
+            flags = " ".join(f"{_flag(k)} {v:g}" if isinstance(v, float) else f"{_flag(k)} {v}"
+                             for k, v in info.recommended.items())
+            print(f"note: {info.short} is trained in {info.paper} with {flags}; add "
+                  "--recommended to use them", file=sys.stderr)
 
 
 def config_values(args: argparse.Namespace) -> dict[str, list]:

@@ -11,11 +11,14 @@ from ..records import json_safe
 from .common import (
     UsageError,
     add_config_arguments,
+    add_recommended_argument,
     check_writable,
     config_values,
     make_config,
+    note_recommended,
     parse_count,
     progress_bar,
+    recommended_changes,
     write_text,
 )
 from .presets import chosen_preset, preset_argument, preset_fields
@@ -41,6 +44,7 @@ def register(subparsers) -> None:
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
     preset_argument(p)
+    add_recommended_argument(p)
     add_config_arguments(p, multi=True)
     p.set_defaults(run=run)
 
@@ -73,8 +77,14 @@ def run(args) -> int:
             make_config({**first, name: value})
     from .. import sweeps  # torch loads only once the arguments are good
 
+    losses = values.get("loss", [base.loss])
+    note_recommended(losses, args.recommended)
+    extra = None
+    if args.recommended:
+        def extra(variant: dict) -> dict:
+            return recommended_changes(variant.get("loss", base.loss), values)
     try:
-        cells = sweeps.expand_grid(base, axes, seeds)
+        cells = sweeps.expand_grid(base, axes, seeds, extra=extra)
         sweep = sweeps.Sweep(cells, steps, eval_every=eval_every)
     except ValueError as e:  # a cell's value out of range, or 'cuda' without CUDA
         raise UsageError(str(e)) from None

@@ -9,15 +9,19 @@ import json
 import sys
 from pathlib import Path
 
+from ..catalog import variant_name
 from ..records import RunResult, json_safe
 from .common import (
     UsageError,
     add_config_arguments,
+    add_recommended_argument,
     check_writable,
     config_values,
     make_config,
+    note_recommended,
     parse_count,
     progress_bar,
+    recommended_changes,
     usage_error,
     write_text,
 )
@@ -41,6 +45,7 @@ def register(subparsers) -> None:
                         "animated GIF, under 3 MB) or FILE.html (interactive, opens offline); "
                         "needs Pillow or plotly (pip install '.[app]')")
     preset_argument(p)
+    add_recommended_argument(p)
     add_config_arguments(p)
     p.set_defaults(run=run)
 
@@ -52,7 +57,11 @@ def run(args) -> int:
         "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
     )
     values = {k: v[0] for k, v in config_values(args).items()}
-    config = make_config({**preset_fields(preset), **values})
+    fields = {**preset_fields(preset), **values}
+    if args.recommended:
+        fields.update(recommended_changes(fields.get("loss", "nonsaturating"), values))
+    config = make_config(fields)
+    note_recommended([config.loss], args.recommended)
     check_writable("--samples", args.samples)
     check_writable("--history", args.history)
     if args.animation:
@@ -140,9 +149,9 @@ def _write_samples(path: str, result: RunResult) -> None:
 
 def _readable(result: RunResult) -> str:
     c, m, v = result.config, result.metrics, result.verdict
-    r1 = f" + R1 (gamma {c.r1_gamma:g})" if c.r1_gamma else ""
     lines = [
-        f"{c.loss}{r1} on {c.dataset}, seed {c.seed}: {result.steps} steps in "
+        f"{variant_name(c.loss, c.r1_gamma, c.r2_gamma)} on {c.dataset}, seed {c.seed}: "
+        f"{result.steps} steps in "
         f"{result.seconds:.1f} s on {result.device} "
         f"({result.steps / max(result.seconds, 1e-9):.0f} steps/s)",
     ]

@@ -14,7 +14,7 @@ from plotly.subplots import make_subplots
 
 from ..animation import FrameText, spread_frames
 from ..records import Snapshot
-from .live import D_COLORSCALE, FAKE_COLOR, REAL_COLOR
+from .live import FAKE_COLOR, landscape_figure
 
 FRAME_MS = 150
 
@@ -23,16 +23,11 @@ def _f32(a) -> np.ndarray:
     return np.asarray(a, dtype=np.float32)
 
 
-def _traces(snap: Snapshot) -> list:
-    return [
-        go.Heatmap(x=_f32(snap.grid_x), y=_f32(snap.grid_y), z=_f32(snap.d_grid), zmin=0,
-                   zmax=1, colorscale=D_COLORSCALE, showscale=False, name="D(x)",
-                   hovertemplate="D = %{z:.2f}<extra></extra>"),
-        go.Scatter(x=_f32(snap.x_real[:, 0]), y=_f32(snap.x_real[:, 1]), mode="markers",
-                   marker={"size": 4, "color": REAL_COLOR}, name="real"),
-        go.Scatter(x=_f32(snap.x_fake[:, 0]), y=_f32(snap.x_fake[:, 1]), mode="markers",
-                   marker={"size": 4, "color": FAKE_COLOR}, name="fake G(z)"),
-    ]
+REPLAY_LAYERS = ("D(x) heatmap", "real", "fake", "G gradient")
+
+
+def _landscape(snap: Snapshot, bounds) -> go.Figure:
+    return landscape_figure(snap, bounds, REPLAY_LAYERS)
 
 
 def _slider(names: list[str], labels: list[str]) -> tuple[list, list]:
@@ -56,18 +51,17 @@ def replay_figure(frames: list[tuple[Snapshot, FrameText]], bounds, title: str) 
     if not frames:
         raise ValueError("no frames to animate")
     names = [str(text.step) for _, text in frames]
-    plotly_frames = [go.Frame(data=_traces(snap), name=name,
+    # each frame is the live view's landscape of that step (its colours, line and arrows)
+    plotly_frames = [go.Frame(data=_landscape(snap, bounds).data, name=name,
                               layout={"title": {"text": f"{title}<br><sub>{text.line()}</sub>"}})
                      for (snap, text), name in zip(frames, names)]
     first_snap, first_text = frames[0]
-    fig = go.Figure(data=_traces(first_snap), frames=plotly_frames)
+    fig = _landscape(first_snap, bounds)
+    fig.frames = plotly_frames
     menus, sliders = _slider(names, [f"step {t.step:,}" for _, t in frames])
-    x0, x1, y0, y1 = bounds
     fig.update_layout(
-        title={"text": f"{title}<br><sub>{first_text.line()}</sub>"}, width=640, height=720,
-        xaxis={"range": [x0, x1], "constrain": "domain"},
-        yaxis={"range": [y0, y1], "scaleanchor": "x"}, updatemenus=menus, sliders=sliders,
-        legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"}, margin={"b": 120},
+        title={"text": f"{title}<br><sub>{first_text.line()}</sub>"}, width=680, height=760,
+        updatemenus=menus, sliders=sliders, margin={"b": 140, "t": 90},
     )
     return fig
 

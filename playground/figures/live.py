@@ -16,12 +16,15 @@ as WebGL they were slower).
 from __future__ import annotations
 
 import copy
+import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..catalog import LOSSES, PROBABILITY, Output
 from ..records import Snapshot
 
 LAYERS = ("D(x) heatmap", "real", "fake", "G gradient", "latent grid")
@@ -94,16 +97,70 @@ def _warp_lines(warp: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return pts[:, 0], pts[:, 1]
 
 
+@dataclass(frozen=True)
+class DScale:
+    """The colour range of D's shown output in a landscape, the value drawn as a dotted line,
+    and what the colour bar calls the two ends and the line."""
+
+    lo: float
+    hi: float
+    mid: float
+    title: str
+    lo_text: str
+    hi_text: str
+    mid_text: str
+
+
+def d_scale(snap: Snapshot, half_width: float | None = None) -> DScale:
+    """The scale of `snap`'s loss (catalog.Output): fixed for probabilities, LSGAN's targets and
+    the hinge's margins; for a critic, whose level is arbitrary, centred halfway between the
+    mean score of the real and the fake probe points and `half_width` wide on each side (by
+    default wide enough for 95% of the landscape)."""
+    out = LOSSES[snap.loss].output
+    if out.lo is not None:
+        return DScale(out.lo, out.hi, out.mid, out.name, out.lo_text, out.hi_text,
+                      f"{out.mid:g}" if out.kind == "raw" else "½")
+    mid = _critic_centre(snap)
+    half = critic_half_width(snap) if half_width is None else half_width
+    return DScale(mid - half, mid + half, mid, out.name, f"{mid - half:.3g} {out.lo_text}",
+                  f"{mid + half:.3g} {out.hi_text}", f"{mid:.3g}")
+
+
+def _critic_centre(snap: Snapshot) -> float:
+    real = np.nanmean(snap.d_real) if snap.d_real is not None else np.nan
+    centre = (float(real) + float(np.nanmean(snap.d_fake))) / 2
+    return centre if math.isfinite(centre) else 0.0
+
+
+def critic_half_width(snap: Snapshot) -> float:
+    """Half the colour range a critic's landscape needs: 95% of its grid within it."""
+    dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - _critic_centre(snap))
+    dev = dev[np.isfinite(dev)]
+    half = float(np.quantile(dev, 0.95)) if len(dev) else 0.0
+    return half if half > 1e-6 else 1.0
+
+
+def shown_d(snap: Snapshot, d: np.ndarray) -> np.ndarray:
+    """D's raw outputs as the pages show them: probabilities for the minimax and NS games."""
+    d = _f32(d)
+    if LOSSES[snap.loss].output.kind == "probability":
+        return (1.0 / (1.0 + np.exp(-np.clip(d, -60, 60)))).astype(np.float32)
+    return d
+
+
 def landscape_figure(
     snap: Snapshot,
     bounds: tuple[float, float, float, float],
     layers: tuple[str, ...] | list[str] = DEFAULT_LAYERS,
     *,
     height: int = 480,
+    scale: DScale | None = None,
 ) -> go.Figure:
-    """The game at one step: D(x) with its D = 1/2 contour, real and fake points, the
-    direction and true relative size of the push the selected G loss gives each fake point,
-    and the image of a latent lattice under G."""
+    """The game at one step: D's output with its decision line (D = 1/2 for a probability,
+    see catalog.Output for the others), real and fake points, the direction and true relative
+    size of the push the selected G loss gives each fake point, and the image of a latent
+    lattice under G. `scale` (default `d_scale(snap)`) lets two landscapes share colours."""
+    scale = scale or d_scale(snap)
     # Traces and layout are plain dicts wrapped once at the end: plotly validates each
     # add_trace / update_* call, which cost ~10x the time of one go.Figure(dict) per redraw.
     x0, x1, y0, y1 = (float(b) for b in bounds)
@@ -116,20 +173,24 @@ def landscape_figure(
         # The heatmap's colours need no more than a byte per cell (D in 256 levels: a quarter
         # of the float32 bytes); the contour keeps float32 D for the line and the hover text.
         gx, gy, d = _f32(snap.grid_x), _f32(snap.grid_y), _f32(snap.d_grid)
-        levels = np.round(np.nan_to_num(d, nan=0.5) * 255).astype(np.uint8)
+        # colour = position of D's output in the scale's range, clipped to its ends
+        unit = (np.nan_to_num(d, nan=scale.mid) - scale.lo) / (scale.hi - scale.lo)
+        levels = np.round(np.clip(unit, 0.0, 1.0) * 255).astype(np.uint8)
         data.append(dict(
             type="heatmap", x=gx, y=gy, z=levels, zmin=0, zmax=255, zsmooth="fast",
             colorscale=D_COLORSCALE, opacity=0.85, hoverinfo="skip",
-            colorbar=dict(title=dict(text="D(x)", side="right"), len=0.6, thickness=12,
-                          tickvals=[0, 127.5, 255], ticktext=["0 fake", "½", "1 real"]),
-            name="D(x)",
+            colorbar=dict(title=dict(text=scale.title, side="right"), len=0.6, thickness=12,
+                          tickvals=[0, 255 * (scale.mid - scale.lo) / (scale.hi - scale.lo),
+                                    255],
+                          ticktext=[scale.lo_text, scale.mid_text, scale.hi_text]),
+            name=scale.title,
         ))
         data.append(dict(
-            type="contour", x=gx, y=gy, z=d, zmin=0.0, zmax=1.0, showscale=False,
-            contours=dict(start=0.5, end=0.5, size=1, coloring="none"),
+            type="contour", x=gx, y=gy, z=d, zmin=scale.lo, zmax=scale.hi, showscale=False,
+            contours=dict(start=scale.mid, end=scale.mid, size=1, coloring="none"),
             line=dict(color="#333333", width=1.5, dash="dot"),
-            hovertemplate="x=%{x:.2f} y=%{y:.2f}<br>D(x)=%{z:.3f}<extra></extra>",
-            name="D = 1/2",
+            hovertemplate=f"x=%{{x:.2f}} y=%{{y:.2f}}<br>{scale.title}=%{{z:.3f}}<extra></extra>",
+            name=f"{scale.title} = {scale.mid_text}",
         ))
     if "latent grid" in layers:
         wx, wy = _warp_lines(snap.warp)
@@ -142,15 +203,16 @@ def landscape_figure(
             hoverinfo="skip",
         ))
     if "fake" in layers:
-        d_prob = 1.0 / (1.0 + np.exp(-np.clip(_f32(snap.d_fake), -60, 60)))
+        d_shown = shown_d(snap, snap.d_fake)
         fake = _f32(snap.x_fake)
         outside = _outside(fake, bounds)
         data.append(dict(
             type="scattergl", x=fake[~outside, 0], y=fake[~outside, 1],
             mode="markers", marker=dict(size=5, color=FAKE_COLOR, line=dict(width=0.5,
                                                                             color="white")),
-            customdata=_f32(d_prob[~outside]), name="fake G(z)",
-            hovertemplate="G(z)=(%{x:.2f}, %{y:.2f})<br>D=%{customdata:.3f}<extra></extra>",
+            customdata=d_shown[~outside], name="fake G(z)",
+            hovertemplate=f"G(z)=(%{{x:.2f}}, %{{y:.2f}})<br>{scale.title}="
+                          "%{customdata:.3f}<extra></extra>",
         ))
         if outside.any():
             # pinned to the frame's edge, so a fake that leaves the view is still seen
@@ -205,8 +267,7 @@ def landscape_caption(
     """What the landscape shows at this step, one sentence per layer that is switched on."""
     parts = [f"Step {snap.step:,}."]
     if "D(x) heatmap" in layers:
-        parts.append("Background: D(x), the probability D gives a point of being real "
-                     "(purple: fake, green: real); dotted line: D = ½.")
+        parts.append("Background: " + LOSSES[snap.loss].output.meaning)
     if "real" in layers or "fake" in layers:
         parts.append("Green dots: real data; purple dots: G(z) for 512 fixed z.")
     if "fake" in layers and snap.x_fake_avg is not None:
@@ -242,30 +303,37 @@ def _decades_per_tick(*values: np.ndarray) -> int:
     return max(1, math.ceil(math.log10(v.max() / v.min()) / 4))
 
 
-CHART_TITLES_MODES = ("losses", "mean D(real) / D(fake)", "gradient norms",
-                      "R1: E‖∇x D(real)‖²", "modes captured", "% high-quality samples")
-CHART_TITLES_NO_MODES = ("losses", "mean D(real) / D(fake)", "gradient norms",
-                         "R1: E‖∇x D(real)‖²", "grid JS divergence", "sliced Wasserstein")
+PENALTY_TITLE = "penalties: R1, R2, gradient penalty"
+PENALTIES = (("r1", "R1 E‖∇D(real)‖²", "#ff7f0e"), ("r2", "R2 E‖∇D(fake)‖²", "#8c564b"),
+             ("gp", "GP E(‖∇f(x̂)‖ − 1)²", "#17becf"))
 
 
+def chart_titles(n_modes: int, output: Output = PROBABILITY) -> tuple[str, ...]:
+    """The six panels' titles; the second says what D's output is (a probability or not)."""
+    d_title = ("mean D(real) / D(fake)" if output.kind == "probability" else
+               f"mean {output.name} on real / fake (not a probability)")
+    last = (("modes captured", "% high-quality samples") if n_modes else
+            ("grid JS divergence", "sliced Wasserstein"))
+    return ("losses", d_title, "gradient norms", PENALTY_TITLE, *last)
+
+
+@functools.lru_cache(maxsize=16)
 def _chart_grid(titles: tuple[str, ...]) -> dict:
-    """The 3 x 2 panel layout (axis domains, title annotations) as a plain dict."""
+    """The 3 x 2 panel layout (axis domains, title annotations) as a plain dict; cached, since
+    make_subplots alone costs about as much as the rest of a redraw."""
     grid = make_subplots(rows=3, cols=2, subplot_titles=titles, vertical_spacing=0.1,
                          horizontal_spacing=0.1)
     return grid.layout.to_plotly_json()
 
 
-# built once: make_subplots alone costs about as much as the rest of a redraw
-_GRIDS = {True: _chart_grid(CHART_TITLES_MODES), False: _chart_grid(CHART_TITLES_NO_MODES)}
-
-
 def charts_figure(
     steps: dict[str, np.ndarray], evals: dict[str, np.ndarray], n_modes: int, *,
-    cursor: int | None = None, height: int = 480,
+    cursor: int | None = None, height: int = 480, output: Output = PROBABILITY,
 ) -> go.Figure:
     """Training curves over steps (subsampled to <= MAX_CHART_POINTS per line):
     `steps` / `evals` are History.steps / History.evals; n_modes 0 for data without modes;
-    `cursor` marks one step (the replayed one) with a dashed line on every panel."""
+    `cursor` marks one step (the replayed one) with a dashed line on every panel; `output`
+    (catalog.Output of the run's loss) says whether D's means are probabilities."""
     idx = _subsample(len(steps["step"]))
     x = _f32(steps["step"][idx])
     data: list[dict] = []
@@ -284,7 +352,9 @@ def charts_figure(
     line("D(fake)", x, steps["d_fake"][idx], 2, FAKE_COLOR)
     line("‖∇D‖", x, steps["grad_norm_d"][idx], 3, "#1f77b4")
     line("‖∇G‖", x, steps["grad_norm_g"][idx], 3, "#d62728")
-    line("R1", x, steps["r1"][idx], 4, "#ff7f0e")
+    for name, label, color in PENALTIES:
+        if np.isfinite(np.asarray(steps[name], dtype=np.float64)).any():
+            line(label, x, steps[name][idx], 4, color)
     ex = _f32(evals["step"])
     if n_modes:
         line("modes", ex, evals["modes_captured"], 5, "#444444", markers=True)
@@ -293,8 +363,9 @@ def charts_figure(
         line("JS", ex, evals["js_grid"], 5, "#444444", markers=True)
         line("SWD", ex, evals["sliced_w"], 6, "#2ca02c", markers=True)
 
-    layout = copy.deepcopy(_GRIDS[bool(n_modes)])
-    layout["yaxis2"].update(range=[0, 1])
+    layout = copy.deepcopy(_chart_grid(chart_titles(n_modes, output)))
+    if output.kind == "probability":
+        layout["yaxis2"].update(range=[0, 1])
     if len(x):  # one step axis for all six panels (a lone evaluation would get 99-101)
         for i in range(1, 7):
             layout[f"xaxis{'' if i == 1 else i}"]["range"] = [0, float(x[-1])]
@@ -314,9 +385,9 @@ def charts_figure(
             yref=f"y{'' if i == 1 else i} domain", line=dict(color="#555555", dash="dash",
                                                               width=1),
         ) for i in range(1, 7)]
-    if not np.isfinite(np.asarray(steps["r1"], dtype=np.float64)).any():
+    if not any(np.isfinite(np.asarray(steps[p], dtype=np.float64)).any() for p, _, _ in PENALTIES):
         layout["annotations"].append(dict(  # an empty panel should say why
-            text="R1 is off", x=0.5, y=0.5, xref="x4 domain", yref="y4 domain",
+            text="no penalty is on", x=0.5, y=0.5, xref="x4 domain", yref="y4 domain",
             showarrow=False, font=dict(size=12, color="#888888"),
         ))
     layout.update(

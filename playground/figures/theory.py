@@ -27,6 +27,30 @@ def _f32(a) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # saturation
 
+G_LOSS_COLORS = {"minimax": MINIMAX_COLOR, "nonsaturating": NS_COLOR, "lsgan": "#1f77b4",
+                 "hinge": "#9467bd", "wgan_gp": "#ff7f0e"}
+
+
+def g_loss_output_figure(outputs: np.ndarray, curves: dict, labels: dict) -> go.Figure:
+    """Two panels against D's raw output l at a fake point: each G loss, and the size of its
+    derivative in l (log axis): the push the loss passes back to G through D."""
+    fig = make_subplots(rows=1, cols=2, horizontal_spacing=0.1,
+                        subplot_titles=("generator loss", "|∂ loss / ∂ D's output|"))
+    x = _f32(outputs)
+    for name, (loss, grad) in curves.items():
+        color = G_LOSS_COLORS.get(name, D_COLOR)
+        dash = "dot" if name == "hinge" else None  # hinge and WGAN share G's loss: both show
+        for col, y in ((1, loss), (2, np.abs(grad))):
+            fig.add_trace(go.Scatter(x=x, y=_f32(y), name=labels[name], legendgroup=name,
+                                     showlegend=col == 1,
+                                     line={"color": color, "width": 2.5, "dash": dash}),
+                          row=1, col=col)
+    fig.update_xaxes(title_text="D's output l at a fake (logit, score, margin or critic value)")
+    fig.update_yaxes(range=[-10, 20], row=1, col=1)
+    fig.update_yaxes(type="log", range=[-4, 1.2], exponentformat="power", row=1, col=2)
+    fig.update_layout(height=380, legend={"orientation": "h", "y": -0.3}, **LAYOUT)
+    return fig
+
 
 def saturation_figure(
     curves: SaturationCurves,

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import sweeps
+from .. import catalog, sweeps
 from ..budget import check_budget
-from ..config import DATASETS, G_LOSSES, OPTIMIZERS, TrainConfig
+from ..config import DATASETS, OPTIMIZERS, TrainConfig
 from ..figures.compare import metric_curves, sample_grid
 from . import custom_data, export
 from .memory import return_freed_memory
@@ -44,12 +44,13 @@ _DEFAULT = TrainConfig()
 
 
 def _variant_options() -> dict[str, dict]:
-    """Every engine loss with R1 off and at each offered gamma, by display label."""
+    """Every engine loss × penalty (none, R1 or R2 at each offered gamma), by display label."""
     options = {}
-    for loss in G_LOSSES:
-        for gamma in GAMMAS:
-            cfg = _DEFAULT.replace(loss=loss, r1_gamma=gamma)
-            options[sweeps.variant_label(cfg)] = {"loss": loss, "r1_gamma": gamma}
+    for loss in catalog.NAMES:
+        for penalty in ("r1_gamma", "r2_gamma"):
+            for gamma in GAMMAS:
+                changes = {"loss": loss, "r1_gamma": 0.0, "r2_gamma": 0.0, penalty: gamma}
+                options[sweeps.variant_label(_DEFAULT.replace(**changes))] = changes
     return options
 
 
@@ -84,7 +85,8 @@ def render_controls() -> None:
             custom_data.render_source(link=True)
         st.multiselect(
             "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
-            help="Generator loss, and the weight γ of the R1 penalty on D (off when absent). "
+            help="Loss (`python -m playground losses` lists them), and the weight γ of the R1 "
+                 "(on real points) or R2 (on fakes) penalty on D (off when absent). "
                  "By default the card's four: R1 γ = 0.1 on the ring, 1 on the grid "
                  "(the values where R1 covered every mode in the project's 8-seed sweeps).",
         )
@@ -101,6 +103,8 @@ def render_controls() -> None:
                              bind="query-params")
             st.slider("D steps per G step", 1, 10, _DEFAULT.d_steps, key="cmp_d_steps",
                       bind="query-params")
+            st.toggle("Each loss with its paper's settings", True, key="cmp_recommended",
+                      bind="query-params", help=_recommended_help())
             st.select_slider("Batch size", BATCH_SIZES, _DEFAULT.batch_size,
                              key="cmp_batch_size", bind="query-params")
             st.select_slider("Hidden units", HIDDEN_SIZES, _DEFAULT.hidden, key="cmp_hidden",
@@ -127,6 +131,7 @@ def spec_from_widgets() -> dict:
             hidden=ss["cmp_hidden"],
         ),
         "variants": list(ss["cmp_variants"]),
+        "recommended": bool(ss["cmp_recommended"]),
         "seeds": list(range(ss["cmp_seeds"])),
         "steps": ss["cmp_steps"],
     }
@@ -141,10 +146,13 @@ def start() -> None:
         return
     try:
         spec = spec_from_widgets()
+        extra = sweeps.recommended_for(spec["base"]) if spec["recommended"] else None
         cells = sweeps.expand_variants(
-            spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"])
-        # all runs train as one batched population: the step costs them all together
-        check_budget(spec["base"], runs=len(cells), steps=spec["steps"])
+            spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"], extra=extra)
+        # the runs of one population train as one batched step: the step costs them together
+        for d_steps in {c.config.d_steps for c in cells}:
+            runs = sum(c.config.d_steps == d_steps for c in cells)
+            check_budget(spec["base"].replace(d_steps=d_steps), runs=runs, steps=spec["steps"])
         ss[SWEEP_KEY] = sweeps.Sweep(cells, spec["steps"])
     except ValueError as e:
         ss[ERROR_KEY] = str(e)
@@ -201,6 +209,9 @@ def _status(sweep: sweeps.Sweep) -> None:
         f"{done // len(sweep.populations):,} of {spec['steps']:,}, "
         f"{sweep.elapsed:.1f} s on {sweep.device}"
     ))
+    note = _recommended_note(spec)
+    if note:
+        st.caption(note)
     try:
         changed = spec_from_widgets() != spec
     except ValueError:  # e.g. "custom" chosen with no points yet
@@ -208,6 +219,30 @@ def _status(sweep: sweeps.Sweep) -> None:
     if changed:
         st.caption("The settings in the sidebar changed since this comparison was trained: "
                    "press **Train** to compare them.")
+
+
+def _recommended_help() -> str:
+    lines = [f"{i.short}: {i.recommended_text()}" for i in catalog.LOSSES.values()
+             if i.recommended]
+    return ("On: a loss whose paper trains it with other settings gets them, whatever the "
+            "shared settings say (" + "; ".join(lines) + "). Off: every variant uses the "
+            "shared settings.")
+
+
+def _recommended_note(spec: dict) -> str:
+    """Which variants trained with their paper's settings rather than the shared ones."""
+    chosen = {VARIANTS[v]["loss"] for v in spec["variants"]}
+    infos = [catalog.LOSSES[n] for n in catalog.NAMES if n in chosen and catalog.recommended(n)]
+    if not infos:
+        return ""
+    if not spec["recommended"]:
+        return ("Every variant uses the shared settings; " + "; ".join(
+            f"{i.short}'s paper uses {i.recommended_text()}" for i in infos) + " (switch on "
+            "\"Each loss with its paper's settings\").")
+    return "; ".join(f"{i.short} trained with its paper's settings: {i.recommended_text()} "
+                     f"({i.paper})" for i in infos) + (
+        ". Runs with other D steps train as their own population, on the same seeds (same "
+        "initial weights) but not the same data stream.")
 
 
 def _samples(sweep: sweeps.Sweep, records: list[dict]) -> None:
@@ -367,14 +402,23 @@ def cli_command(spec: dict) -> str | None:
     """The `sweep` command that trains the same cells, when the variants form a grid."""
     chosen = [VARIANTS[v] for v in spec["variants"]]
     losses = list(dict.fromkeys(v["loss"] for v in chosen))
-    gammas = list(dict.fromkeys(v["r1_gamma"] for v in chosen))
-    if len(chosen) != len(losses) * len(gammas):
+    r1 = list(dict.fromkeys(v["r1_gamma"] for v in chosen))
+    r2 = list(dict.fromkeys(v["r2_gamma"] for v in chosen))
+    combos = {(v["loss"], v["r1_gamma"], v["r2_gamma"]) for v in chosen}
+    if combos != {(a, b, c) for a in losses for b in r1 for c in r2}:
         return None
     base = spec["base"]
     parts = ["python -m playground sweep", f"--dataset {base.dataset}"
              + (" --points points.csv" if base.custom_points else ""),
-             f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in gammas)}",
-             f"--seeds {len(spec['seeds'])}", f"--steps {spec['steps']}"]
+             f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in r1)}"]
+    if r2 != [0.0]:
+        parts.append(f"--r2-gamma {','.join(f'{g:g}' for g in r2)}")
+    parts += [f"--seeds {len(spec['seeds'])}", f"--steps {spec['steps']}"]
+    if spec["recommended"] and any(catalog.recommended(n) for n in losses):
+        overridden = {k for n in losses for k in catalog.recommended(n)}
+        if any(getattr(base, k) != getattr(_DEFAULT, k) for k in overridden):
+            return None  # the CLI lets explicit flags beat --recommended; the page does not
+        parts.append("--recommended")
     for name in ("optimizer", "lr_g", "lr_d", "d_steps", "batch_size", "hidden"):
         value = getattr(base, name)
         if value != getattr(_DEFAULT, name):
@@ -388,9 +432,11 @@ def render_page() -> None:
     render_controls()
     st.title("Compare losses on paired seeds")
     st.markdown(
-        "Minimax or non-saturating generator loss, with or without the R1 penalty on D: train "
-        "them side by side, several seeds each, and see the difference with evidence rather "
-        "than one lucky run. All runs train together as one batched population; for a given "
-        "seed every variant starts from the same weights and sees the same data and noise."
+        "Minimax, non-saturating, least squares, hinge or Wasserstein with gradient penalty, "
+        "each with or without an R1 or R2 penalty on D: train them side by side, several "
+        "seeds each, and see the difference with evidence rather than one lucky run. All runs "
+        "with the same D steps train together as one batched population; for a given seed "
+        "every variant starts from the same weights and, with the same D steps, sees the same "
+        "data and noise."
     )
     render_results()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from .. import catalog
 from ..config import ACTIVATIONS, DATASETS, OPTIMIZERS
 from ..presets import PRESETS
 from . import session
@@ -27,7 +28,6 @@ DATASET_LABELS = {
     "ring8": "ring of 8 Gaussians", "grid25": "5 × 5 grid of Gaussians", "spiral": "spiral",
     "moons": "two moons", "circles": "two circles", "custom": "your points (drawn or CSV)",
 }
-LOSS_LABELS = {"minimax": "minimax (saturating)", "nonsaturating": "non-saturating"}
 EMA_OPTIONS = (0.9, 0.99, 0.995, 0.999, 0.9999)
 
 
@@ -66,13 +66,11 @@ def _game() -> None:
              "Changing it restarts the run.",
     )
     render_draw_button()
-    st.radio(
-        "Generator loss", list(LOSS_LABELS), key="loss", format_func=LOSS_LABELS.get,
-        horizontal=True, on_change=session.on_live_change,
-        help="Minimax: G minimises log(1 − D(G(z))), whose gradient vanishes when D confidently "
-             "rejects the fakes (short arrows). Non-saturating: G minimises −log D(G(z)), same "
-             "fixed point, strong gradient exactly then. Applies to the running game.",
+    st.selectbox(
+        "Loss", catalog.NAMES, key="loss", format_func=catalog.label,
+        on_change=session.on_live_change, help=loss_help(),
     )
+    _recommended_settings()
     st.toggle(
         "R1 penalty on D", key="r1", on_change=session.on_live_change,
         help="Adds γ/2 · E‖∇x D(x_real)‖² to D's loss (Mescheder et al. 2018): D may not be "
@@ -84,6 +82,17 @@ def _game() -> None:
         disabled=not st.session_state.get("r1"), on_change=session.on_live_change,
         help="Larger γ: a smoother D and steadier training, but blurrier samples (γ = 1 on the "
              "ring spreads the modes). Applies to the running game.",
+    )
+    st.toggle(
+        "R2 penalty on D (fakes)", key="r2", on_change=session.on_live_change,
+        help="Adds γ/2 · E‖∇x D(G(z))‖² to D's loss: R1's penalty on the fake points instead "
+             "of the real ones (Mescheder et al. 2018). Combines with any loss and with R1. "
+             "Applies to the running game.",
+    )
+    st.select_slider(
+        "R2 strength γ", _options(GAMMA_OPTIONS, "r2_gamma"), key="r2_gamma",
+        disabled=not st.session_state.get("r2"), on_change=session.on_live_change,
+        help="Weight of the R2 penalty. Applies to the running game.",
     )
     st.toggle(
         "Judge an averaged G", key="ema", on_change=session.on_live_change,
@@ -100,6 +109,31 @@ def _game() -> None:
         help="avg ← decay · avg + (1 − decay) · G after every G step: 0.999 averages over "
              "about the last 1000 steps.",
     )
+
+
+def loss_help() -> str:
+    """Every loss's D and G loss, from the catalog (the one list of losses)."""
+    return "  \n".join(
+        f"**{i.label}** ({i.paper}): D minimises {i.d_loss}; G minimises {i.g_loss}."
+        for i in catalog.LOSSES.values()
+    ) + ("  \nMinimax's gradient vanishes where D confidently rejects the fakes (short "
+         "arrows). Switching applies to the running game.")
+
+
+def _recommended_settings() -> None:
+    """Say which settings the chosen loss's paper uses, and offer them when they differ."""
+    info = catalog.LOSSES[st.session_state["loss"]]
+    if not info.recommended:
+        return
+    cfg = session.run().config
+    if all(getattr(cfg, k) == v for k, v in info.recommended.items()):
+        st.caption(f"Running with {info.short}'s recommended settings: "
+                   f"{info.recommended_text()}.")
+        return
+    st.caption(f"{info.paper} train {info.short} with {info.recommended_text()}: "
+               f"{info.why}")
+    st.button(f"Use {info.short}'s settings (restarts)", key="playground.recommended",
+              on_click=session.apply_recommended, icon=":material/tune:")
 
 
 def _training() -> None:

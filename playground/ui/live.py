@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import pandas  # noqa: F401
 import streamlit as st
 
+from ..catalog import LOSSES
 from ..figures.live import (
     DEFAULT_LAYERS,
     LAYERS,
@@ -31,7 +32,7 @@ from ..figures.live import (
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
 from ..training import device_label
-from . import session
+from . import duel, session
 from .controls import render_controls
 from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
@@ -75,10 +76,14 @@ def render_page() -> None:
     _notice()
     if not _preset_panel():  # an open preset says what to watch; otherwise the general intro
         st.markdown(INTRO)
-    _transport()
-    _live_view()
-    _share_and_export()
+    if duel.render_switch():
+        duel.render_duel()
+    else:
+        _transport()
+        _live_view()
+        _share_and_export()
     session.sync_url()
+    duel.sync_url()
 
 
 def _notice() -> None:
@@ -267,8 +272,9 @@ def _charts_spec(drawn: Drawn, view: View, cursor: int | None) -> tuple[str, int
     recent = (old is not None and old[0] is r and old[2] == cursor and session.playing()
               and now - drawn.charts_at < CHARTS_EVERY)
     if not (fresh or recent):
+        output = LOSSES[r.config.loss].output  # says whether D's means are probabilities
         drawn.charts = figure_spec(charts_figure(view.steps, view.evals, view.n_modes,
-                                                 cursor=cursor))
+                                                 cursor=cursor, output=output))
         drawn.charts_of = (r, view.step, cursor)
         drawn.charts_at = now
     return drawn.charts, drawn.charts_of[1]

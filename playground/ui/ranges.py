@@ -17,6 +17,7 @@ SIDEBAR_RANGES: dict[str, tuple[float, float]] = {
     "lr_g": (min(LR_OPTIONS), max(LR_OPTIONS)),
     "lr_d": (min(LR_OPTIONS), max(LR_OPTIONS)),
     "r1_gamma": (min(GAMMA_OPTIONS), max(GAMMA_OPTIONS)),  # or 0: R1 off
+    "r2_gamma": (min(GAMMA_OPTIONS), max(GAMMA_OPTIONS)),  # or 0: R2 off
     "batch_size": (min(BATCH_OPTIONS), max(BATCH_OPTIONS)),
     "hidden": (min(HIDDEN_OPTIONS), max(HIDDEN_OPTIONS)),
     "d_steps": D_STEPS,
@@ -27,7 +28,7 @@ SIDEBAR_RANGES: dict[str, tuple[float, float]] = {
 
 def check_sidebar_range(name: str, value: float) -> None:
     """Raise ValueError when `value` of field `name` lies outside what the sidebar offers."""
-    if name not in SIDEBAR_RANGES or (name == "r1_gamma" and value == 0):
+    if name not in SIDEBAR_RANGES or (name in ("r1_gamma", "r2_gamma") and value == 0):
         return
     lo, hi = SIDEBAR_RANGES[name]
     if not lo <= value <= hi:

@@ -21,6 +21,7 @@ from typing import TypeVar
 
 import streamlit as st
 
+from .. import catalog
 from ..budget import check_budget
 from ..config import TrainConfig
 from ..data import read_points
@@ -155,8 +156,20 @@ def _locked(fn: F) -> F:
 # Training slots shared by every session of this server: as many chunks train at once as there
 # are cores, each on one thread, so N playing visitors take turns instead of thrashing the
 # cores (with more busy threads than cores every session slows down, OpenMP's spin-waits most).
-SLOTS = max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-            else os.cpu_count() or 1)
+# PLAYGROUND_TRAINING_SLOTS overrides it: fewer slots than cores leave Python's GIL more room
+# for the pages' own work (drawing, answering clicks) on a crowded server.
+def _slot_count() -> int:
+    text = os.environ.get("PLAYGROUND_TRAINING_SLOTS", "").strip()
+    if text:
+        if not text.isdigit() or int(text) < 1:
+            raise ValueError(f"PLAYGROUND_TRAINING_SLOTS: expected a whole number >= 1, got "
+                             f"{text!r}")
+        return int(text)
+    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
+    return max(1, len(cores) if cores else os.cpu_count() or 1)
+
+
+SLOTS = _slot_count()
 _slots = threading.BoundedSemaphore(SLOTS)
 _wanting = 0  # sessions training or waiting for a slot (shown to those that wait)
 _wanting_lock = threading.Lock()
@@ -229,6 +242,8 @@ def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
     values: dict[str, object] = {name: getattr(cfg, name) for name in STRUCTURAL + LIVE}
     values["r1"] = cfg.r1_gamma > 0
     values["r1_gamma"] = cfg.r1_gamma if cfg.r1_gamma > 0 else ss.get("r1_gamma", DEFAULT_GAMMA)
+    values["r2"] = cfg.r2_gamma > 0
+    values["r2_gamma"] = cfg.r2_gamma if cfg.r2_gamma > 0 else ss.get("r2_gamma", DEFAULT_GAMMA)
     values["ema"] = cfg.g_ema > 0
     values["g_ema"] = cfg.g_ema if cfg.g_ema > 0 else ss.get("g_ema", DEFAULT_EMA)
     for key, value in values.items():
@@ -241,6 +256,7 @@ def widget_config() -> TrainConfig:
     ss = st.session_state
     changes = {name: ss[name] for name in STRUCTURAL + LIVE}
     changes["r1_gamma"] = float(ss["r1_gamma"]) if ss["r1"] else 0.0
+    changes["r2_gamma"] = float(ss["r2_gamma"]) if ss["r2"] else 0.0
     changes["g_ema"] = float(ss["g_ema"]) if ss["ema"] else 0.0
     base = run().config
     if changes["dataset"] == "custom":
@@ -344,12 +360,23 @@ def on_structural_change() -> None:
 
 
 @_locked
+def apply_recommended() -> None:
+    """The running loss's recommended settings (catalog), e.g. WGAN-GP's 5 critic steps and
+    Adam(0, 0.9): a new game from step 0 (the number of D steps is part of the run's shape)."""
+    cfg = run().config
+    cfg = cfg.replace(**catalog.recommended(cfg.loss))
+    seed_widgets(cfg)
+    reset_run(cfg)
+    notify("info", "Restarted from step 0 with this loss's recommended settings.")
+
+
+@_locked
 def on_live_change() -> None:
     """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
     r = run()
     cfg = widget_config()
-    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, lr_g=cfg.lr_g, lr_d=cfg.lr_d,
-             g_ema=cfg.g_ema)
+    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, r2_gamma=cfg.r2_gamma, lr_g=cfg.lr_g,
+             lr_d=cfg.lr_d, g_ema=cfg.g_ema)
     st.session_state[REPLAY_KEY].retake(r)
     notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
 

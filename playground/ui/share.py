@@ -21,7 +21,7 @@ from .text import escape, shorten
 NOT_SHARED = ("custom_points", "device")
 _DEFAULT = TrainConfig()
 _FIELDS = {f.name: f for f in dataclasses.fields(TrainConfig) if f.name not in NOT_SHARED}
-IGNORED_PARAMS = ("preset",)  # handled by the Playground page itself
+IGNORED_PARAMS = ("preset", "duel")  # handled by the Playground page itself
 MAX_PROBLEMS = 5  # a link with thousands of bad parameters gets a short warning
 COST_FIELDS = ("batch_size", "hidden", "depth", "d_steps")  # what budget.step_cost counts
 

@@ -8,6 +8,7 @@ import numpy as np
 import streamlit as st
 
 from .. import dirac, theory
+from ..catalog import LOSSES
 from ..presets import PRESETS
 from . import session
 
@@ -31,12 +32,15 @@ def preset_links(*names: str) -> None:
 
 def live_d_fake() -> tuple[np.ndarray, str] | None:
     """D's logits at the fake probe points of the user's Playground run, with a label naming
-    the run; None when no run has been trained in this session."""
+    the run; None when no run has been trained in this session or its D outputs no logit of a
+    probability."""
     run = st.session_state.get(session.RUN_KEY)
     if run is None:
         return None
     with session.lock():  # the Playground's fragment may be training this run right now
         snap = run.snapshot()
+    if LOSSES[snap.loss].output.kind != "probability":
+        return None  # LSGAN, hinge and critic outputs are not logits of a probability
     logits = np.asarray(snap.d_fake, dtype=np.float64).ravel()
     if logits.size == 0:
         return None

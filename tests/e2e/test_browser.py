@@ -21,7 +21,8 @@ PLOTS = """() => {
         nodes: document.querySelectorAll('.js-plotly-plot').length,
     };
 }"""
-PAUSE_BOUND = 3.0  # seconds from the Pause click to the Play button (measured: under 1 s)
+PAUSE_BOUND = 5.0  # s from the Pause click to the Play button (measured: under 1 s; generous for
+# a machine busy beyond the two CPU-bound jobs the suite is checked with)
 
 
 def step_of(page: Page) -> int:

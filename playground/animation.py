@@ -39,7 +39,10 @@ class FrameText:
     verdict: str  # the label as it read at this step
 
     def line(self) -> str:
-        return (f"step {self.step:,}   D loss {self.d_loss:.3f}   G loss {self.g_loss:.3f}   "
+        def num(v: float) -> str:  # no loss before the first step
+            return f"{v:.3f}" if np.isfinite(v) else "–"
+
+        return (f"step {self.step:,}   D loss {num(self.d_loss)}   G loss {num(self.g_loss)}   "
                 f"{self.verdict.replace('_', ' ')}")
 
 

@@ -93,3 +93,9 @@ def test_a_critic_is_coloured_around_its_own_centre():
     pixels = landscape_pixels(snap, make_dataset(cfg).bounds, 64)
     assert len(np.unique(pixels.reshape(-1, 3), axis=0)) > 10  # not one flat colour
     assert replay_gif(frames_of(result), make_dataset(cfg).bounds, "critic")[:6] == b"GIF89a"
+
+
+def test_step_zero_has_no_losses_to_show():
+    result = train(CFG, 5, eval_every=0)
+    text = frame_text(result.history, 8, 0, None)
+    assert "D loss –" in text.line() and "G loss –" in text.line()

@@ -30,17 +30,18 @@ def _landscape(snap: Snapshot, bounds) -> go.Figure:
     return landscape_figure(snap, bounds, REPLAY_LAYERS)
 
 
-def _slider(names: list[str], labels: list[str]) -> tuple[list, list]:
+def _slider(names: list[str], labels: list[str], y: float = -0.06) -> tuple[list, list]:
+    """Play / Pause buttons and a slider over the frames, `y` below the plot area."""
     play = {"args": [None, {"frame": {"duration": FRAME_MS, "redraw": True},
                             "fromcurrent": True, "transition": {"duration": 0}}],
             "label": "Play", "method": "animate"}
     pause = {"args": [[None], {"frame": {"duration": 0, "redraw": False}, "mode": "immediate"}],
              "label": "Pause", "method": "animate"}
     menus = [{"type": "buttons", "buttons": [play, pause], "direction": "left", "x": 0,
-              "y": -0.06, "xanchor": "left", "yanchor": "top", "showactive": False}]
+              "y": y, "xanchor": "left", "yanchor": "top", "showactive": False}]
     steps = [{"args": [[n], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate"}],
               "label": lab, "method": "animate"} for n, lab in zip(names, labels)]
-    sliders = [{"steps": steps, "x": 0.15, "len": 0.85, "y": -0.04, "yanchor": "top",
+    sliders = [{"steps": steps, "x": 0.15, "len": 0.85, "y": y + 0.02, "yanchor": "top",
                 "currentvalue": {"prefix": ""}}]
     return menus, sliders
 
@@ -58,10 +59,11 @@ def replay_figure(frames: list[tuple[Snapshot, FrameText]], bounds, title: str) 
     first_snap, first_text = frames[0]
     fig = _landscape(first_snap, bounds)
     fig.frames = plotly_frames
-    menus, sliders = _slider(names, [f"step {t.step:,}" for _, t in frames])
+    # below the landscape's legend
+    menus, sliders = _slider(names, [f"step {t.step:,}" for _, t in frames], y=-0.2)
     fig.update_layout(
-        title={"text": f"{title}<br><sub>{first_text.line()}</sub>"}, width=680, height=760,
-        updatemenus=menus, sliders=sliders, margin={"b": 140, "t": 90},
+        title={"text": f"{title}<br><sub>{first_text.line()}</sub>"}, width=680, height=820,
+        updatemenus=menus, sliders=sliders, margin={"b": 200, "t": 90},
     )
     return fig
 

@@ -144,6 +144,14 @@ def _font(size: int):
     return ImageFont.load_default(size)
 
 
+# Pillow's built-in font has Latin letters only: the few other signs the labels use, spelled out
+_SPELLED = {"γ": "gamma", "✓": "(converged)", "–": "-", "−": "-", "×": "x", "σ": "sigma"}
+
+
+def _plain(text: str) -> str:
+    return "".join(_SPELLED.get(c, c) for c in text)
+
+
 def _with_header(pixels: np.ndarray, lines: list[str]):
     from PIL import Image, ImageDraw
 
@@ -153,7 +161,7 @@ def _with_header(pixels: np.ndarray, lines: list[str]):
     draw = ImageDraw.Draw(img)
     font = _font(13)
     for i, text in enumerate(lines[:2]):
-        draw.text((6, 5 + 18 * i), text, fill=(30, 30, 30), font=font)
+        draw.text((6, 5 + 18 * i), _plain(text), fill=(30, 30, 30), font=font)
     return img
 
 
@@ -199,9 +207,11 @@ def panels_gif(frames: list[tuple[int, list[np.ndarray]]], labels: list[str], re
             _dots(pixels, real, bounds, (190, 190, 190), radius=1)
             _dots(pixels, fakes[p], bounds, FAKE_POINT, radius=1)
             img.paste(Image.fromarray(pixels), (x, HEADER_PX))
-            draw.text((x + 4, 24), labels[p], fill=(30, 30, 30), font=font)
+            draw.rectangle((x, HEADER_PX, x + PANEL_SIZE - 1, HEADER_PX + PANEL_SIZE - 1),
+                           outline=(200, 200, 200))
+            draw.text((x + 4, 24), _plain(labels[p]), fill=(30, 30, 30), font=font)
             if notes is not None:
-                draw.text((x + 4, HEADER_PX + PANEL_SIZE + 2), notes[f][p], fill=(30, 30, 30),
-                          font=font)
+                draw.text((x + 4, HEADER_PX + PANEL_SIZE + 2), _plain(notes[f][p]),
+                          fill=(30, 30, 30), font=font)
         images.append(img)
     return _save_gif(images)

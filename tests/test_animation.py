@@ -99,3 +99,10 @@ def test_step_zero_has_no_losses_to_show():
     result = train(CFG, 5, eval_every=0)
     text = frame_text(result.history, 8, 0, None)
     assert "D loss –" in text.line() and "G loss –" in text.line()
+
+
+def test_labels_the_gif_font_lacks_are_spelled_out():
+    from playground.animation import _plain
+
+    assert _plain("NS + R1 γ=0.1 ✓") == "NS + R1 gamma=0.1 (converged)"
+    assert _plain("D loss –").isascii()

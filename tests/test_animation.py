@@ -17,7 +17,7 @@ from playground.animation import (
 )
 from playground.config import TrainConfig
 from playground.data import make_dataset
-from playground.figures.animation import panels_figure, replay_figure, to_html
+from playground.figures.animation import MAX_HTML_BYTES, panels_figure, replay_figure, to_html
 from playground.training import train
 
 CFG = TrainConfig(hidden=32, batch_size=64)
@@ -64,6 +64,13 @@ def test_headers_give_the_step_losses_and_the_verdict_of_that_moment():
 def test_spread_frames_keeps_the_ends():
     assert spread_frames(list(range(200)), 60)[::59] == [0, 199]
     assert spread_frames([1, 2, 3], 60) == [1, 2, 3]
+
+
+def test_html_of_60_frames_stays_under_10_mb():
+    result = train(CFG, 59, eval_every=20, frames=MAX_FRAMES)
+    assert len(result.frames) == MAX_FRAMES
+    html = to_html(replay_figure(frames_of(result), make_dataset(CFG).bounds, "bound"))
+    assert len(html.encode()) < MAX_HTML_BYTES
 
 
 def test_html_holds_every_frame_and_plotly_itself():

@@ -1,8 +1,9 @@
 """The replay as one self-contained interactive HTML file: plotly frames with a slider and a
 Play button, plotly.js inlined from the installed plotly package, so it opens offline.
 
-Size: plotly.js is about 4.7 MB; each frame adds its points and D grid (float32, base64), about
-25 KB for the Playground's probe points, so 60 frames stay under 7 MB.
+Size: plotly.js is about 4.7 MB; each frame is the live landscape of its step (D's output as
+bytes and as float32 for its line, points, arrows: about 70 KB), so 60 frames come to about 9 MB,
+tested under MAX_HTML_BYTES.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from ..records import Snapshot
 from .live import FAKE_COLOR, landscape_figure
 
 FRAME_MS = 150
+MAX_HTML_BYTES = 10 * 1024 * 1024
 
 
 def _f32(a) -> np.ndarray:

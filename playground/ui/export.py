@@ -65,7 +65,7 @@ def replay_downloads(run, snapshots: list, key: str) -> None:
         "Replay (interactive HTML)", data=lambda: to_html(replay_figure(frames, bounds, title)),
         file_name="gan_replay.html", mime="text/html", on_click="ignore",
         icon=":material/slideshow:", key=f"{key}.html",
-        help="One self-contained file (plotly.js inside, about 5-8 MB) with a slider and Play: "
+        help="One self-contained file (plotly.js inside, up to about 9 MB) with a slider and Play: "
              "it opens in any browser without a network.")
 
 

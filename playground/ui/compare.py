@@ -178,15 +178,15 @@ def render_results() -> None:
     @st.fragment(run_every=TICK_EVERY if ss.get(RUNNING_KEY) else None)
     def live() -> None:
         sweep: sweeps.Sweep = ss[SWEEP_KEY]
+        spec = ss[SPEC_KEY]
+        # before training: the first tick records step 0, the rerun after the last the end
+        export.record_compare_frame(sweep, spec["variants"], spec["seeds"][0], _panel_note)
         if ss.get(RUNNING_KEY) and not sweep.done:
             sweep.advance_for(TRAIN_SECONDS)
             if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
                 ss[RUNNING_KEY] = False
                 st.rerun()
         records = sweep.records()
-        spec = ss[SPEC_KEY]
-        export.record_compare_frame(sweep, records, spec["variants"], spec["seeds"][0],
-                                    _panel_note)
         _status(sweep)
         _samples(sweep, records)
         _curves(sweep)

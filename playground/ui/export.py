@@ -72,8 +72,7 @@ def replay_downloads(run, snapshots: list, key: str) -> None:
 COMPARE_FRAMES_KEY = "compare.frames"
 
 
-def record_compare_frame(sweep, records: list[dict], variants: list[str], seed: int,
-                         note) -> None:
+def record_compare_frame(sweep, variants: list[str], seed: int, note) -> None:
     """Keep the generated points of `seed` for every variant at about MAX_FRAMES steps spread
     over the sweep, for the comparison's animated replay; `note(record)` labels a panel."""
     ss = st.session_state
@@ -86,7 +85,7 @@ def record_compare_frame(sweep, records: list[dict], variants: list[str], seed: 
     if last is not None and step - last < every and not (sweep.done and step != last):
         return
     index = {(c.variant, c.config.seed): i for i, c in enumerate(sweep.cells)}
-    samples = sweep.samples(400)
+    samples, records = sweep.samples(400), sweep.records()
     cells = [index[v, seed] for v in variants]
     kept["frames"].append((step, [samples[i] for i in cells]))
     kept["notes"].append([note(records[i]) for i in cells])

@@ -118,7 +118,8 @@ def test_custom_points_from_a_link_train_every_variant_on_them():
     assert "modes captured" not in summary.columns and "grid JS" in summary.columns
     assert "--dataset custom --points points.csv" in at.code[0].value
     assert {b.proto.label for b in at.get("download_button")} >= {
-        "Replay (animated GIF)", "Replay (interactive HTML)"}
+        "Replay (animated GIF)", "Replay (interactive HTML)", "Points (CSV)"}
+    assert any("corner: grid JS" in c.value for c in at.caption)
 
 
 def test_custom_dataset_without_points_says_where_to_get_them():

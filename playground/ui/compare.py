@@ -266,7 +266,9 @@ def _samples(sweep: sweeps.Sweep, records: list[dict]) -> None:
         f"{GRID_SAMPLES} generated points per run (the same latent points in every panel of a "
         "column); " + ("crosses: the mode centres; " if ds.centers is not None else
                        "grey: real samples; ")
-        + "corner: modes captured, ✓ when the verdict is converged."
+        + ("corner: modes captured" if ds.centers is not None else
+           "corner: grid JS divergence to the real data (no modes to count)")
+        + ", ✓ when the verdict is converged."
         + (f" The first {len(seeds)} seeds are drawn; the tables use all {len(spec['seeds'])}."
            if more > 0 else "")
     )
@@ -390,7 +392,7 @@ def _export(sweep: sweeps.Sweep, records: list[dict]) -> None:
         "Histories (CSV)", sweep.histories_csv, "compare_histories.csv", "text/csv",
         key="compare.dl_histories", on_click="ignore", icon=":material/download:")
     spec = st.session_state[SPEC_KEY]
-    export.compare_downloads(sweep, spec["variants"], spec["seeds"][0])
+    export.compare_downloads(sweep, spec["variants"], spec["seeds"][0], spec["base"])
     command = cli_command(spec)
     st.caption("Share this comparison: copy the page's URL (it holds the settings; the "
                "recipient presses Train)." + (" The same comparison headless:" if command else ""))

@@ -91,8 +91,14 @@ def record_compare_frame(sweep, variants: list[str], seed: int, note) -> None:
     kept["notes"].append([note(records[i]) for i in cells])
 
 
-def compare_downloads(sweep, variants: list[str], seed: int) -> None:
-    """GIF and HTML of the comparison: one panel per variant (seed `seed`)."""
+def compare_downloads(sweep, variants: list[str], seed: int, base: TrainConfig) -> None:
+    """GIF and HTML of the comparison: one panel per variant (seed `seed`); with custom data,
+    the points too (the headless command reads them from a file)."""
+    if base.custom_points is not None:
+        st.download_button(
+            "Points (CSV)", data=lambda: points_csv(base.custom_points), file_name="points.csv",
+            mime="text/csv", on_click="ignore", icon=":material/download:",
+            key="compare.dl_points", help="The points every run trained on, at full precision.")
     kept = st.session_state.get(COMPARE_FRAMES_KEY)
     if kept is None or kept["sweep"] is not sweep or len(kept["frames"]) < 2:
         return

@@ -41,6 +41,11 @@ def test_drawn_points_train_and_travel_in_the_link(page: Page, app_url: str) -> 
     assert sprayed > 13
     page.get_by_text("Undo").click()  # back to the three clicked points
     expect(dialog.get_by_text("3 points")).to_be_visible()
+    dialog.get_by_text("Eraser", exact=True).click()  # erase the first point, then undo that too
+    page.mouse.click(box["x"] + 0.25 * box["width"], box["y"] + 0.25 * box["height"])
+    expect(dialog.get_by_text("2 points")).to_be_visible()
+    page.get_by_text("Undo").click()
+    expect(dialog.get_by_text("3 points")).to_be_visible()
     dialog.get_by_role("button", name="Train on these points").click()
     expect(dialog).to_have_count(0, timeout=30_000)
     page.wait_for_function("() => location.search.includes('custom_points=')", timeout=30_000)

@@ -9,8 +9,17 @@ from playground.figures.theory import (
     optimal_d_1d_figure,
     optimal_d_2d_figure,
 )
-from playground.theory import LOG2, LOG4, Mixture1D, ring_mixture
+from playground.theory import (
+    LOG2,
+    LOG4,
+    MAX_POINT_MODES,
+    Mixture1D,
+    points_mixture,
+    ring_mixture,
+)
+from playground.ui import custom_data
 from playground.ui.nav import render_nav
+from playground.ui.plot import PNG_EXPORT
 from playground.ui.theory import optimum_1d, optimum_2d, preset_links, trained_d_1d
 
 st.set_page_config(
@@ -68,7 +77,7 @@ def summary_metrics(summary) -> None:
     )
 
 
-tab_1d, tab_2d = st.tabs(["1D mixtures", "2D: a ring of Gaussians"])
+tab_1d, tab_2d = st.tabs(["1D mixtures", "2D: a ring of Gaussians or your points"])
 
 with tab_1d:
     controls, plots = st.columns([1, 3])
@@ -129,8 +138,13 @@ with tab_1d:
 with tab_2d:
     controls, plots = st.columns([1, 3])
     with controls:
-        n_modes = st.slider("data modes on the ring", 2, 12, 8, key="optd2.modes")
-        data_std = st.slider("data std", 0.1, 0.6, 0.2, 0.05, key="optd2.std")
+        source = st.radio("data", ("ring of Gaussians", "your points"), horizontal=True,
+                          key="optd2.source")
+        points = custom_data.render_source(link=False) if source == "your points" else None
+        n_modes = st.slider("data modes on the ring", 2, 12, 8, key="optd2.modes",
+                            help="with your points: the modes of the generator's ring")
+        data_std = st.slider("data std", 0.1, 0.6, 0.2, 0.05, key="optd2.std",
+                             help="with your points: the spread of the Gaussian on each point")
         st.markdown("**generator**: a ring of Gaussians")
         covered = st.slider(
             "modes the generator covers", 1, n_modes, min(3, n_modes), key="optd2.covered"
@@ -138,12 +152,25 @@ with tab_2d:
         g_radius = st.slider("radius (data: 2)", 0.0, 3.5, 2.0, 0.1, key="optd2.radius")
         rotation = st.slider("rotation (degrees)", 0, 180, 0, 5, key="optd2.rotation")
         g_std = st.slider("generator std", 0.1, 1.0, 0.2, 0.05, key="optd2.g_std")
-    data_2d = ring_mixture(n_modes, 2.0, data_std)
     generator_2d = ring_mixture(n_modes, g_radius, g_std, np.deg2rad(rotation), covered)
-    x2, y2, p2, q2, d_star2, summary2 = optimum_2d(data_2d, generator_2d, extent=3.5)
+    if points is None:
+        data_2d, extent, cells = ring_mixture(n_modes, 2.0, data_std), 3.5, 201
+    else:  # your points: a Gaussian on each (at most 200), on a coarser grid to stay small
+        data_2d = points_mixture(points, data_std)
+        extent = max(3.5, float(np.abs(data_2d.centers).max()) + 3 * data_std)
+        cells = 121
+    x2, y2, p2, q2, d_star2, summary2 = optimum_2d(data_2d, generator_2d, extent=extent,
+                                                   n=cells)
     with plots:
+        if source == "your points" and points is None:
+            st.info("No points yet: the ring is shown. Draw points on the Playground (*Draw "
+                    "points*) or upload a CSV on the left.", icon=":material/info:")
+        elif points is not None and len(points) > MAX_POINT_MODES:
+            st.caption(f"Your {len(points):,} points: every k-th of them, {MAX_POINT_MODES} in "
+                       "all, each a Gaussian of the data std.")
         summary_metrics(summary2)
-        st.plotly_chart(optimal_d_2d_figure(x2, y2, p2, q2, d_star2), key="optd2.map")
+        st.plotly_chart(optimal_d_2d_figure(x2, y2, p2, q2, d_star2), key="optd2.map",
+                        config={"displaylogo": False, **PNG_EXPORT})
     st.markdown(
         "Drop modes from the generator (mode collapse) and D* turns green, D* ≈ 1, on the modes it "
         "misses: there D is sure the points are real and the generator has nothing there to "

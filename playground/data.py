@@ -182,3 +182,17 @@ def parse_points(text: str) -> tuple[tuple[float, float], ...]:
     if len(points) < 2:
         raise ValueError("need at least 2 points, one 'x,y' per line")
     return tuple(points)
+
+
+def points_csv(points) -> str:
+    """CSV text of points that `parse_points` reads back exactly (repr: shortest exact form)."""
+    return "x,y\n" + "".join(f"{float(x)!r},{float(y)!r}\n" for x, y in points)
+
+
+def starter_points(name: str, n: int = 500, seed: int = 0) -> tuple[tuple[float, float], ...]:
+    """n points of a built-in dataset, rounded to 0.01 (what the drawing canvas keeps), to
+    start a drawing from."""
+    gen = torch.Generator().manual_seed(seed)
+    points = np.round(make_dataset(TrainConfig(dataset=name)).sample(n, gen).numpy()
+                      .astype(np.float64), 2)
+    return tuple((float(x), float(y)) for x, y in points)

@@ -140,3 +140,4 @@ class RunResult:
     verdict: Verdict
     samples: np.ndarray  # (2500, 2) generated points the final metrics were measured on
     threads: int = 1  # torch intra-op threads the engine trained with (training.TRAIN_THREADS)
+    frames: tuple = ()  # Snapshots spread over the run, when train(frames=...) asked for them

@@ -695,16 +695,24 @@ class GANRun:
         return self.population.latest_metrics(0)
 
 
-def train(config: TrainConfig, steps: int, *, eval_every: int = 100, progress=None) -> RunResult:
+def train(config: TrainConfig, steps: int, *, eval_every: int = 100, progress=None,
+          frames: int = 0) -> RunResult:
     """Train one GAN headless for `steps` steps (fewer if it diverges) and measure it.
-    `progress(done, total)` is called every BLOCK steps if given."""
+    `progress(done, total)` is called every BLOCK steps if given. With `frames` > 1, about
+    that many snapshots evenly spaced from step 0 to the end are kept in `RunResult.frames`
+    (for the animated replay); taking them changes nothing in training."""
     if isinstance(steps, bool) or not isinstance(steps, int) or steps < 0:
         raise ValueError(f"steps: expected a non-negative integer, got {steps!r}")
     run = GANRun(config, eval_every=eval_every)
+    every = -(-steps // (frames - 1)) if frames > 1 and steps else 0
+    shots = [run.snapshot()] if every else []
     start = time.perf_counter()
     done = 0
     while done < steps and not run.diverged:
-        done += run.advance(min(BLOCK, steps - done))
+        chunk = min(BLOCK, steps - done, every - done % every if every else BLOCK)
+        done += run.advance(chunk)
+        if every and (done % every == 0 or done == steps or run.diverged):
+            shots.append(run.snapshot())
         if progress:
             progress(done, steps)
     if run.device.type == "cuda":
@@ -723,4 +731,5 @@ def train(config: TrainConfig, steps: int, *, eval_every: int = 100, progress=No
         verdict=run.verdict(),
         samples=run.population.eval_samples()[0],
         threads=TRAIN_THREADS,
+        frames=tuple(shots),
     )

@@ -15,7 +15,13 @@ from streamlit.testing.v1 import AppTest
 from playground.config import TrainConfig
 from playground.presets import PRESETS
 from playground.ui import live
-from playground.ui.session import ACTIVE_KEY, PLAY_WITHOUT_ACTION, PLAYING_KEY, RUN_KEY
+from playground.ui.session import (
+    ACTIVE_KEY,
+    PLAY_WITHOUT_ACTION,
+    PLAYING_KEY,
+    REPLAY_KEY,
+    RUN_KEY,
+)
 from playground.ui.share import config_to_params
 
 APP = "../app.py"  # relative to this file
@@ -331,6 +337,30 @@ def test_a_run_left_playing_without_a_click_pauses_itself():
     assert any("without a click" in e.value for e in at.error)
     click(at, "playground.play")  # Play goes on
     assert at.session_state[PLAYING_KEY] and at.session_state[RUN_KEY].step_count > steps
+
+
+def test_a_link_carries_custom_points_and_too_many_are_offered_as_a_file():
+    from playground.point_codec import encode_points
+
+    points = ((0.25, 0.5), (-1.0, 2.0), (1.5, -0.75))
+    at = app(dataset="custom", custom_points=encode_points(points))
+    assert at.session_state[RUN_KEY].config.custom_points == points
+    assert not at.warning  # nothing refused
+    assert any("carries your 3 points" in c.value for c in at.caption)
+    assert any("Train a few steps" in c.value for c in at.caption)  # one frame: nothing to animate
+    run = at.session_state[RUN_KEY]
+    run.advance(30)
+    at.session_state[REPLAY_KEY].offer(run)
+    at.run()
+    labels = {b.proto.label for b in at.get("download_button")}
+    assert {"Replay (animated GIF)", "Replay (interactive HTML)"} <= labels
+    many = tuple((float(x), float(x) / 7) for x in np.linspace(-3, 3, 3000))  # full precision
+    at.get("file_uploader")[0].set_value(
+        ("many.csv", "\n".join(f"{x!r},{y!r}" for x, y in many).encode(), "text/csv")).run()
+    assert at.session_state[RUN_KEY].config.custom_points == many
+    assert "custom_points" not in at.query_params
+    assert any("too many for a link" in w.value for w in at.warning)
+    assert "Points (CSV)" in {b.proto.label for b in at.get("download_button")}
 
 
 def test_the_loss_selector_offers_every_loss_and_wgan_gp_its_papers_settings():

@@ -11,6 +11,7 @@ ENGINE = [
     "playground", "playground.config", "playground.data", "playground.models",
     "playground.losses", "playground.training", "playground.records", "playground.metrics",
     "playground.presets", "playground.bench", "playground.budget", "playground.__main__",
+    "playground.animation", "playground.point_codec",
 ]
 
 

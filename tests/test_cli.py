@@ -154,3 +154,18 @@ def test_help_and_bad_arguments_answer_without_importing_torch(args):
                          text=True, cwd=ROOT, timeout=120)
     code, imported = out.stdout.strip().splitlines()[-1].split()[1:]
     assert (code, imported) == ("0" if args[-1] == "--help" else "2", "False"), out.stderr
+
+
+def test_train_writes_the_animated_replay_as_gif_or_html(tmp_path):
+    from PIL import Image
+
+    gif, html = tmp_path / "run.gif", tmp_path / "run.html"
+    p = _cli("train", "--steps", "40", "--eval-every", "10", "--animation", str(gif), *TINY)
+    assert p.returncode == 0, p.stderr
+    with Image.open(gif) as im:
+        assert im.n_frames == 41  # one frame per step: fewer steps than frames
+    p = _cli("train", "--steps", "40", "--animation", str(html), "--json", *TINY)
+    assert p.returncode == 0, p.stderr
+    assert "step 40" in html.read_text() and "plotly" in html.read_text()
+    p = _cli("train", "--animation", str(tmp_path / "run.png"))
+    assert p.returncode == 2 and p.stderr.strip().endswith("must end in .gif or .html")

@@ -136,3 +136,39 @@ def test_a_comparison_over_the_compute_budget_says_the_limit_and_trains_nothing(
     assert not at.exception, at.exception
     assert "limit of " + escape(f"{MAX_STEP_COST:.2e}") in at.error[0].value
     assert SWEEP_KEY not in at.session_state and RUNNING_KEY not in at.session_state
+
+
+def test_custom_points_from_a_link_train_every_variant_on_them():
+    from playground.point_codec import encode_points
+
+    points = ((0.0, 0.0), (1.5, 1.5), (-1.5, 1.0), (2.0, -1.0))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.query_params["cmp_dataset"] = "custom"
+    at.query_params["cmp_points"] = encode_points(points)
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception, at.exception
+    assert any("4 points" in c.value for c in at.caption)
+    for key, value in TINY.items():
+        at.session_state[key] = value
+    at.button(key="compare.train").click().run()
+    for _ in range(40):
+        if not at.session_state[RUNNING_KEY]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    sweep = at.session_state[SWEEP_KEY]
+    assert sweep.done and {c.config.custom_points for c in sweep.cells} == {points}
+    summary = at.table[0].value
+    assert "modes captured ↑" not in summary.columns and "grid JS ↓" in summary.columns
+    assert "--dataset custom --points points.csv" in at.code[0].value
+    assert {b.proto.label for b in at.get("download_button")} >= {
+        "Replay (animated GIF)", "Replay (interactive HTML)", "Points (CSV)"}
+    assert any("top right: grid JS" in c.value for c in at.caption)
+
+
+def test_custom_dataset_without_points_says_where_to_get_them():
+    at = open_compare(cmp_dataset="custom")
+    assert any("No points yet" in c.value for c in at.caption)
+    at.button(key="compare.train").click().run()
+    assert not at.exception, at.exception
+    assert "No points to train on" in at.error[0].value

@@ -177,3 +177,18 @@ def test_dirac_typed_start_point_starts_the_trajectory():
     x, y = array(path["x"]), array(path["y"])
     assert (x[0], y[0]) == (-2.0, 1.0)
     assert len(x) == 501  # the start and one point per step
+
+
+def test_optimal_d_draws_your_points_as_the_data():
+    from playground.ui.session import CUSTOM_KEY
+
+    points = tuple((float(x), 0.0) for x in np.linspace(-3, 3, 500))
+    at = open_page("optimal_d", **{CUSTOM_KEY: points})
+    def jsd_2d() -> str:  # the 2D tab's, after the 1D tab's
+        return [m.value for m in at.metric if m.label == "JSD(p_data ‖ p_g)"][-1]
+
+    ring = jsd_2d()
+    at.radio(key="optd2.source").set_value("your points").run()
+    assert not at.exception, at.exception
+    assert jsd_2d() != ring
+    assert any("Your 500 points" in c.value for c in at.caption)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import csv
+import importlib.util
 import io
 import json
 import sys
+from pathlib import Path
 
 from ..catalog import variant_name
 from ..records import RunResult, json_safe
 from .common import (
+    UsageError,
     add_config_arguments,
     add_recommended_argument,
     check_writable,
@@ -37,6 +40,10 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
     p.add_argument("--history", metavar="CSV", help="write the per-step history")
+    p.add_argument("--animation", metavar="FILE",
+                   help="write the replay, 60 frames spread over the run: FILE.gif (an "
+                        "animated GIF, under 3 MB) or FILE.html (interactive, opens offline); "
+                        "needs Pillow or plotly (pip install '.[app]')")
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p)
@@ -57,11 +64,15 @@ def run(args) -> int:
     note_recommended([config.loss], args.recommended)
     check_writable("--samples", args.samples)
     check_writable("--history", args.history)
+    if args.animation:
+        _check_animation(args.animation)
+    from ..animation import MAX_FRAMES
     from ..training import train  # torch loads only once the arguments are good
 
     try:
         progress = None if args.json else progress_bar
-        result = train(config, steps, eval_every=eval_every, progress=progress)
+        result = train(config, steps, eval_every=eval_every, progress=progress,
+                       frames=MAX_FRAMES if args.animation else 0)
     except ValueError as e:  # e.g. device 'cuda' without CUDA
         raise usage_error(e) from None
     if not args.json:
@@ -70,6 +81,8 @@ def run(args) -> int:
         _write_samples(args.samples, result)
     if args.history:
         write_text(args.history, result.history.to_csv())
+    if args.animation:
+        _write_animation(args.animation, result)
     if args.json:
         print(json.dumps(summary(result), allow_nan=False))
     else:
@@ -89,6 +102,40 @@ def summary(result: RunResult) -> dict:
         "verdict": {"label": result.verdict.label, "reason": result.verdict.reason,
                     "since": result.verdict.since},
     }
+
+
+def _check_animation(path: str) -> None:
+    """The file's kind from its extension, and the package that writes it, before training."""
+    kind = Path(path).suffix.lower()
+    if kind not in (".gif", ".html"):
+        raise UsageError(f"--animation: {path} must end in .gif or .html")
+    module = "PIL" if kind == ".gif" else "plotly"
+    if importlib.util.find_spec(module) is None:
+        raise UsageError(f"--animation {path}: needs {'Pillow' if module == 'PIL' else module} "
+                         "(pip install '.[app]')")
+    check_writable("--animation", path)
+
+
+def _write_animation(path: str, result: RunResult) -> None:
+    from ..animation import frame_text
+    from ..data import make_dataset
+
+    dataset = make_dataset(result.config)
+    diverged = result.verdict.since if result.verdict.label == "diverged" else None
+    frames = [(snap, frame_text(result.history, dataset.n_modes, snap.step, diverged))
+              for snap in result.frames]
+    c = result.config
+    title = (f"{c.loss}{f' + R1 (gamma {c.r1_gamma:g})' if c.r1_gamma else ''} on {c.dataset}, "
+             f"seed {c.seed}")
+    if path.lower().endswith(".gif"):
+        from ..animation import replay_gif
+
+        with open(path, "wb") as f:
+            f.write(replay_gif(frames, dataset.bounds, title))
+    else:
+        from ..figures.animation import replay_figure, to_html
+
+        write_text(path, to_html(replay_figure(frames, dataset.bounds, title)))
 
 
 def _write_samples(path: str, result: RunResult) -> None:

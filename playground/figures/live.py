@@ -352,9 +352,13 @@ def charts_figure(
     line("D(fake)", x, steps["d_fake"][idx], 2, FAKE_COLOR)
     line("‖∇D‖", x, steps["grad_norm_d"][idx], 3, "#1f77b4")
     line("‖∇G‖", x, steps["grad_norm_g"][idx], 3, "#d62728")
-    for name, label, color in PENALTIES:
-        if np.isfinite(np.asarray(steps[name], dtype=np.float64)).any():
-            line(label, x, steps[name][idx], 4, color)
+    penalties = [(name, label, color) for name, label, color in PENALTIES
+                 if np.isfinite(np.asarray(steps[name], dtype=np.float64)).any()]
+    for name, label, color in penalties:
+        line(label, x, steps[name][idx], 4, color)
+    if not penalties:  # plotly draws no axes for a panel without a trace
+        data.append(dict(type="scatter", x=[], y=[], xaxis="x4", yaxis="y4", showlegend=False,
+                         hoverinfo="skip"))
     ex = _f32(evals["step"])
     if n_modes:
         line("modes", ex, evals["modes_captured"], 5, "#444444", markers=True)
@@ -385,7 +389,7 @@ def charts_figure(
             yref=f"y{'' if i == 1 else i} domain", line=dict(color="#555555", dash="dash",
                                                               width=1),
         ) for i in range(1, 7)]
-    if not any(np.isfinite(np.asarray(steps[p], dtype=np.float64)).any() for p, _, _ in PENALTIES):
+    if not penalties:
         layout["annotations"].append(dict(  # an empty panel should say why
             text="no penalty is on", x=0.5, y=0.5, xref="x4 domain", yref="y4 domain",
             showarrow=False, font=dict(size=12, color="#888888"),

@@ -35,6 +35,7 @@ from ..figures.compare import (
     variant_color,
 )
 from ..presets import COMPARISONS, DEFAULT_COMPARISON
+from . import custom_data, export
 from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
 from .share import config_to_params
@@ -49,7 +50,7 @@ TICK_WINDOW = 8  # ticks the displayed rate is averaged over
 GRID_SEEDS = 8  # seeds drawn in the sample panels (the tables use all of them)
 GRID_SAMPLES = 300  # generated points per panel
 
-COMPARE_DATASETS = tuple(d for d in DATASETS if d != "custom")  # custom points need an upload
+COMPARE_DATASETS = DATASETS  # "custom": the points of custom_data.render_source
 GAMMAS = (0.0, 0.01, 0.1, 1.0, 10.0)
 STEP_BUDGETS = (100, 200, 500, 1000, 2000, 3000, 5000, 10000)
 LEARNING_RATES = (1e-4, 3e-4, 1e-3, 2e-3, 3e-3, 1e-2, 3e-2, 0.1)
@@ -143,6 +144,8 @@ def render_controls() -> None:
                    disabled=not running)
         st.selectbox("Dataset", COMPARE_DATASETS, key="cmp_dataset", bind="query-params",
                      on_change=_dataset_changed)
+        if ss["cmp_dataset"] == "custom":
+            custom_data.render_source(link=True)
         st.multiselect(
             "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
             help="Loss (`python -m playground losses` lists them), and the weight γ of the R1 "
@@ -187,9 +190,12 @@ def render_controls() -> None:
 def spec_from_widgets() -> dict:
     """The comparison the widgets describe, as plain values."""
     ss = st.session_state
+    custom = ss["cmp_dataset"] == "custom"
     return {
         "base": _ENGINE_DEFAULT.replace(
-            dataset=ss["cmp_dataset"], optimizer=ss["cmp_optimizer"], lr_g=ss["cmp_lr_g"],
+            dataset=ss["cmp_dataset"],
+            custom_points=custom_data.points() if custom else None,
+            optimizer=ss["cmp_optimizer"], lr_g=ss["cmp_lr_g"],
             lr_d=ss["cmp_lr_d"], d_steps=ss["cmp_d_steps"], batch_size=ss["cmp_batch_size"],
             hidden=ss["cmp_hidden"], g_ema=ss["cmp_g_ema"],
         ),
@@ -204,8 +210,12 @@ def spec_from_widgets() -> dict:
 def start() -> None:
     """Train button: a fresh sweep from the current settings."""
     ss = st.session_state
-    spec = spec_from_widgets()
+    if ss["cmp_dataset"] == "custom" and custom_data.points() is None:
+        ss[ERROR_KEY] = ("No points to train on: draw them on the Playground (Draw points) "
+                         "or upload a CSV in the sidebar.")
+        return
     try:
+        spec = spec_from_widgets()
         extra = sweeps.recommended_for(spec["base"]) if spec["recommended"] else None
         cells = sweeps.expand_variants(
             spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"], extra=extra)
@@ -282,6 +292,8 @@ def render_results() -> None:
         spec = ss[SPEC_KEY]
         with _lock():
             view = _read(sweep, spec)
+            # before training: the first tick records step 0, the rerun after the last the end
+            export.record_compare_frame(sweep, spec["variants"], spec["seeds"][0], _panel_note)
         with st.container(key="compare-results"):
             _status(sweep, spec, view)
             _headline(view)
@@ -352,7 +364,11 @@ def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     note = _recommended_note(spec)
     if note:
         st.caption(note)
-    if spec_from_widgets() != spec:
+    try:
+        changed = spec_from_widgets() != spec
+    except ValueError:  # e.g. "custom" chosen with no points yet
+        changed = True
+    if changed:
         st.caption("The settings in the sidebar changed since this comparison was trained: "
                    "press **Train** to compare them.")
 
@@ -539,7 +555,9 @@ def _samples(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
         f"{GRID_SAMPLES} generated points per run (the same latent points for a seed in every "
         "variant); " + ("crosses: the mode centres; " if ds.centers is not None else
                         "grey: real samples; ")
-        + "top right: modes captured, ✓ when the verdict is converged."
+        + ("top right: modes captured" if ds.centers is not None else
+           "top right: grid JS divergence to the real data (no modes to count)")
+        + ", ✓ when the verdict is converged."
         + (f" The first {len(seeds)} seeds are drawn; the tables use all {len(spec['seeds'])}."
            if more > 0 else "")
     )
@@ -601,7 +619,9 @@ def _export(sweep: sweeps.Sweep, records: list[dict]) -> None:
     row.download_button(  # a callable: the (large) histories are built only when clicked
         "Histories (CSV)", sweep.histories_csv, "compare_histories.csv", "text/csv",
         key="compare.dl_histories", on_click="ignore", icon=":material/download:")
-    command = cli_command(st.session_state[SPEC_KEY])
+    spec = st.session_state[SPEC_KEY]
+    export.compare_downloads(sweep, spec["variants"], spec["seeds"][0], spec["base"])
+    command = cli_command(spec)
     st.caption("Share this comparison: copy the page's URL (it holds the settings; the "
                "recipient presses Train)." + (" The same comparison headless:" if command else ""))
     if command:
@@ -618,7 +638,8 @@ def cli_command(spec: dict) -> str | None:
     if combos != {(a, b, c) for a in losses for b in r1 for c in r2}:
         return None
     base = spec["base"]
-    parts = ["python -m playground sweep", f"--dataset {base.dataset}",
+    parts = ["python -m playground sweep", f"--dataset {base.dataset}"
+             + (" --points points.csv" if base.custom_points else ""),
              f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in r1)}"]
     if r2 != [0.0]:
         parts.append(f"--r2-gamma {','.join(f'{g:g}' for g in r2)}")

@@ -13,6 +13,7 @@ from .. import catalog
 from ..config import ACTIVATIONS, DATASETS, OPTIMIZERS
 from ..presets import PRESETS
 from . import session
+from .draw import render_draw_button
 from .ranges import (
     BATCH_OPTIONS,
     D_STEPS,
@@ -25,7 +26,7 @@ from .ranges import (
 
 DATASET_LABELS = {
     "ring8": "ring of 8 Gaussians", "grid25": "5 × 5 grid of Gaussians", "spiral": "spiral",
-    "moons": "two moons", "circles": "two circles", "custom": "your points (CSV)",
+    "moons": "two moons", "circles": "two circles", "custom": "your points (drawn or CSV)",
 }
 EMA_OPTIONS = (0.9, 0.99, 0.995, 0.999, 0.9999)
 
@@ -64,6 +65,7 @@ def _game() -> None:
              "Gaussians, so modes captured and % high-quality samples can be counted. "
              "Changing it restarts the run.",
     )
+    render_draw_button()
     st.selectbox(
         "Loss", catalog.NAMES, key="loss", format_func=catalog.label,
         on_change=session.on_live_change, help=loss_help(),
@@ -196,10 +198,11 @@ def _network() -> None:
 
 
 def _custom_data() -> None:
-    with st.expander("Your own points", icon=":material/upload_file:"):
+    with st.expander("Your own points (CSV)", icon=":material/upload_file:"):
         st.file_uploader(
-            "CSV with one x,y per line", type=["csv", "txt"], key=session.upload_key(),
+            "A CSV with one x,y per line", type=["csv", "txt"], key=session.upload_key(),
             on_change=session.on_upload,
-            help="G then learns these points (plus a little noise). Custom data cannot travel "
-                 "in a link (too long for a URL): share the CSV along with it.",
+            help="G then learns these points (plus a little noise). A link carries them when "
+                 "they fit (Share and export says so); otherwise share the points file with "
+                 "the link.",
         )

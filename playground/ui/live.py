@@ -34,6 +34,7 @@ from ..records import Snapshot, Verdict
 from ..training import device_label
 from . import duel, session
 from .controls import render_controls
+from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
 from .share import config_to_params
@@ -374,9 +375,9 @@ def _share_and_export() -> None:
         st.markdown(
             "This link holds the run's configuration, seed included, and every change made "
             "while it ran (settings, Step D, Step G): open it, press **Play**, and the same run "
-            f"replays step for step and pauses at step {r.step_count:,}. (Uploaded points are "
-            "the exception: a URL cannot hold them.)"
+            f"replays step for step and pauses at step {r.step_count:,}."
         )
+        points_notice(r.config, "playground.points_csv")
         st.code(link, language=None, wrap_lines=True)  # the copy button is at its corner
         if note:
             st.warning(note, icon=":material/link_off:")
@@ -397,6 +398,8 @@ def _share_and_export() -> None:
             key="playground.json", help="The full config (reloadable), the latest metrics and "
                                        "the verdict.",
         )
+        replay_downloads(r, st.session_state[session.REPLAY_KEY].frames, "playground.replay")
+        st.caption(PNG_HELP)
 
 
 def _run_json(r) -> str:

@@ -26,8 +26,12 @@ import plotly.io as pio
 import streamlit as st
 
 LOADER_KEY = "playground.plotly_js"
+# The toolbar's camera saves a PNG in the browser at 3x the size on screen (a 700-pixel-wide
+# figure becomes 2100 pixels: 300 dpi at 7 inches), with no server-side renderer (docs/DESIGN.md,
+# "Things to take away").
+PNG_EXPORT = {"toImageButtonOptions": {"format": "png", "scale": 3}}
 CONFIG = {"displaylogo": False, "responsive": True,
-          "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+          "modeBarButtonsToRemove": ["lasso2d", "select2d"], **PNG_EXPORT}
 
 # Evaluates plotly.min.js once per page (window.Plotly survives page switches, which do not
 # reload the document) and tells Python, which then stops sending it.

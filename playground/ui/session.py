@@ -334,6 +334,8 @@ def _link_config(params: dict) -> TrainConfig:
     show until the user dismisses it (a notice shown once would vanish at the page's next
     rerun, and a refused value would then look like a silent reset)."""
     cfg, problems = parse_params(params)
+    if cfg.custom_points is not None:  # the link's points join the sidebar's data options
+        st.session_state[CUSTOM_KEY] = cfg.custom_points
     if problems:
         st.session_state[LINK_KEY] = describe_problems(problems)
     return cfg

@@ -1,17 +1,20 @@
 """A training config as URL query parameters, so a pasted link reproduces the run.
 
 Only fields that differ from the defaults travel (short links); the parameter names are the
-config's field names, which are also the Playground's widget keys. Custom points are too long
-for a URL and the device is the server's choice, so neither travels.
+config's field names, which are also the Playground's widget keys. Custom points travel as
+compact text (`point_codec`) up to MAX_LINK_CHARS; more points than that leave them out of the
+link (the page offers them as a file instead). The device is the server's choice: not shared.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Mapping
 
 from ..budget import check_budget
 from ..config import TrainConfig
+from ..point_codec import decode_points, fits_in_link
 from .ranges import check_sidebar_range
 from .text import escape, shorten
 
@@ -31,12 +34,28 @@ def _format(value: object) -> str:
 
 
 def config_to_params(cfg: TrainConfig) -> dict[str, str]:
-    """The non-default fields of `cfg` as strings (custom points and device left out)."""
-    return {
+    """The non-default fields of `cfg` as strings (the device left out; custom points as
+    `point_codec` text when it fits in a link, see `points_in_link`)."""
+    params = {
         name: _format(getattr(cfg, name))
         for name in _FIELDS
         if getattr(cfg, name) != getattr(_DEFAULT, name)
     }
+    if cfg.custom_points is not None:
+        text = _link_text(cfg.custom_points)
+        if text is not None:
+            params["custom_points"] = text
+    return params
+
+
+@functools.lru_cache(maxsize=8)  # called on every rerun with the same points
+def _link_text(points: tuple) -> str | None:
+    return fits_in_link(points)
+
+
+def points_in_link(cfg: TrainConfig) -> bool:
+    """Whether a link to `cfg` carries its data (always true for built-in datasets)."""
+    return cfg.custom_points is None or _link_text(cfg.custom_points) is not None
 
 
 def _parse(name: str, text: str) -> object:
@@ -63,11 +82,21 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
             continue
         if isinstance(text, list):  # repeated parameter: the last one wins, as in browsers
             text = text[-1]
+        if name == "custom_points":
+            try:
+                points = decode_points(str(text))
+                TrainConfig(dataset="custom", custom_points=points)  # count and range
+                changes[name] = points
+            except ValueError as e:
+                message = shorten(e)
+                problems.append(message if message.startswith(f"{name}:")
+                                else f"{name}: {message}")
+            continue
         if name not in _FIELDS:
             problems.append(f"unknown parameter {shorten(name, 40)}")
             continue
-        if name == "dataset" and text == "custom":
-            problems.append("custom points cannot travel in a link: upload the CSV again")
+        if name == "dataset" and text == "custom":  # checked with its points below
+            changes[name] = text
             continue
         try:
             value = _parse(name, str(text))
@@ -78,6 +107,14 @@ def parse_params(params: Mapping[str, str]) -> tuple[TrainConfig, list[str]]:
             problems.append(message if message.startswith(f"{name}:") else f"{name}: {message}")
             continue
         changes[name] = value
+    if changes.get("dataset") == "custom" and "custom_points" not in changes:
+        del changes["dataset"]
+        if "custom_points" not in params:
+            problems.append("this link's points were too many for a link: upload the points "
+                            "file that came with it")
+    elif "custom_points" in changes and changes.get("dataset") != "custom":
+        del changes["custom_points"]
+        problems.append("custom_points: only used with dataset=custom")
     try:
         cfg = TrainConfig(**changes)
     except ValueError as e:

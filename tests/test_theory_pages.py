@@ -192,3 +192,11 @@ def test_optimal_d_draws_your_points_as_the_data():
     assert not at.exception, at.exception
     assert jsd_2d() != ring
     assert any("Your 500 points" in c.value for c in at.caption)
+
+
+def test_optimal_d_2d_uses_the_playgrounds_colours_for_d():
+    from playground.figures.live import D_COLORSCALE
+
+    at = open_page("optimal_d")
+    heatmap = next(t for t in chart(at, "optd2.map")["data"] if t["type"] == "heatmap")
+    assert [list(c) for c in heatmap["colorscale"]] == [list(c) for c in D_COLORSCALE]

@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from .records import History
+from .records import History, json_safe
 from .results import ResultsFile, config_key
 from .sweeps import (
     RUNS_PER_CPU_POPULATION,
@@ -65,7 +65,7 @@ class Failure:
 @dataclass
 class SweepOutcome:
     """`records`: one per finished run, in the order of the cells (the results file's records
-    included); `histories`: (cell, History) of the runs trained in this session, when asked
+    included), NaN as None as in the file; `histories`: (cell, History) of the runs trained in this session, when asked
     for; `failures`: populations that failed; `resumed`: runs found in the results file."""
 
     records: list[dict]
@@ -125,8 +125,8 @@ class Ledger:
         new = []
         for m, i in enumerate(self.chunks[j]):
             if i not in self.found:  # a population rerun for its missing runs keeps the others
-                self.found[i] = result["records"][m]
-                new.append(result["records"][m])
+                self.found[i] = json_safe(result["records"][m])  # as the file holds it
+                new.append(self.found[i])
                 if result["histories"] is not None:
                     self.histories[i] = result["histories"][m]
         if self.results is not None and new:

@@ -13,7 +13,6 @@ second for the progress line.
 from __future__ import annotations
 
 import logging
-import os
 import pathlib
 from collections.abc import Sequence
 
@@ -70,10 +69,11 @@ class RayExecutor:
     def __init__(self, address: str | None):
         self._connected_here = not ray.is_initialized()
         if self._connected_here:
-            local = not (address or os.environ.get("RAY_ADDRESS"))
-            ray.init(address=address or None, runtime_env=runtime_env(),
-                     logging_level=logging.WARNING,
-                     **({"include_dashboard": False} if local else {}))
+            try:
+                ray.init(address=address or None, runtime_env=runtime_env(),
+                         logging_level=logging.WARNING)
+            except ConnectionError as e:
+                raise ValueError(f"--ray: {e}") from None
         self.gpus = int(ray.cluster_resources().get("GPU", 0))
 
     def __enter__(self):

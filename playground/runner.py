@@ -65,8 +65,9 @@ class Failure:
 @dataclass
 class SweepOutcome:
     """`records`: one per finished run, in the order of the cells (the results file's records
-    included), NaN as None as in the file; `histories`: (cell, History) of the runs trained in this session, when asked
-    for; `failures`: populations that failed; `resumed`: runs found in the results file."""
+    included), NaN as None as in the file; `histories`: (cell, History) of the runs trained
+    in this session, when asked for; `failures`: populations that failed; `resumed`: runs
+    found in the results file; `populations`: those trained (or tried) in this session."""
 
     records: list[dict]
     histories: list[tuple[Cell, History]]
@@ -189,14 +190,16 @@ def run_sweep(
 
     executor "local" trains the populations one after another here; "ray" runs each as a Ray
     task (a GPU each where the cluster has GPUs, one CPU otherwise) on the cluster at
-    `address` (None: RAY_ADDRESS, else a Ray instance on this machine; "auto": the cluster
-    this machine belongs to), or on the one this process already connected to with
-    `ray.init`. `out`: a JSON-lines results file (`playground.results`) that every finished
-    population is appended to at once; runs already in it are not trained again. `max_runs`:
-    at most that many runs per population (`sweeps.plan`; default 256 where they train on
-    GPUs, 32 on CPUs, for both executors, so both train the same populations: the per-step
-    gradient norms in the histories are summed with a rounding that depends on the population
-    size, while training itself is the same in any population of two or more). A population
+    `address` (None: RAY_ADDRESS, else the cluster `ray start` started on this machine, else
+    a new Ray instance here), or on the one this process already connected to with
+    `ray.init` (pass it `runtime_env=cluster.runtime_env()`).
+
+    `out`: a JSON-lines results file (`playground.results`) that every finished population
+    is appended to at once; runs already in it are not trained again. `max_runs`: at most
+    that many runs per population (`sweeps.plan`); by default 256 where they train on GPUs
+    and 32 on CPUs for both executors, so both train the same populations (training itself is
+    the same in any population of two or more, but the per-step gradient norms in the
+    histories are summed with a rounding that depends on the population's size). A population
     that fails on every attempt is reported in `failures`, its runs left out of `records`.
     `progress(Progress)` is called as populations advance.
     """

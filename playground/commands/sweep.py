@@ -46,9 +46,9 @@ def register(subparsers) -> None:
                    "finishes; rerunning the same command skips the runs already in it")
     p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
                    help="train each population as a task on a Ray cluster (a GPU per task "
-                   "where it has GPUs): at ADDRESS ('auto': the cluster this machine belongs "
-                   "to), else at RAY_ADDRESS, else on a Ray instance started on this machine; "
-                   "needs requirements-ray.txt")
+                   "where it has GPUs): at ADDRESS, else at RAY_ADDRESS, else the cluster "
+                   "`ray start` started on this machine, else a new Ray instance on this "
+                   "machine's cores; needs requirements-ray.txt")
     p.add_argument("--max-runs", default=None, metavar="N",
                    help="with --out or --ray: at most N runs per population, split by seeds "
                    "(default 256 where runs train on GPUs, 32 on CPUs: "

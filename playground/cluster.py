@@ -73,7 +73,7 @@ class RayExecutor:
                 ray.init(address=address or None, runtime_env=runtime_env(),
                          logging_level=logging.WARNING)
             except ConnectionError as e:
-                raise ValueError(f"--ray: {e}") from None
+                raise ValueError(f"ray: {e}") from None
         self.gpus = int(ray.cluster_resources().get("GPU", 0))
 
     def __enter__(self):

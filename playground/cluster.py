@@ -83,8 +83,9 @@ class RayExecutor:
         if self._connected_here:
             ray.shutdown()
 
-    def default_max_runs(self) -> int:
-        return RUNS_PER_GPU_POPULATION if self.gpus else RUNS_PER_CPU_POPULATION
+    def default_max_runs(self, cells: Sequence[Cell]) -> int:
+        gpu = "num_gpus" in self.resources(cells)
+        return RUNS_PER_GPU_POPULATION if gpu else RUNS_PER_CPU_POPULATION
 
     def resources(self, cells: Sequence[Cell]) -> dict:
         """A GPU for a population that may use one (device 'auto' or 'cuda') where the cluster

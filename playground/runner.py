@@ -81,18 +81,16 @@ class SweepOutcome:
 class LocalExecutor:
     """Trains the populations one after another in this process."""
 
-    def __init__(self, cells: Sequence[Cell]):
-        # 'cuda' where torch sees none is a ValueError here, before anything trains
-        self.gpu = resolve_device(cells[0].config.device).type == "cuda"
-
     def __enter__(self):
         return self
 
     def __exit__(self, *exc) -> None:
         return None
 
-    def default_max_runs(self) -> int:
-        return RUNS_PER_GPU_POPULATION if self.gpu else RUNS_PER_CPU_POPULATION
+    def default_max_runs(self, cells: Sequence[Cell]) -> int:
+        # 'cuda' where torch sees none is a ValueError here, before anything trains
+        gpu = resolve_device(cells[0].config.device).type == "cuda"
+        return RUNS_PER_GPU_POPULATION if gpu else RUNS_PER_CPU_POPULATION
 
     def execute(self, chunks: Sequence[Sequence[Cell]], steps: int, eval_every: int,
                 histories: bool, ledger: Ledger) -> None:
@@ -222,9 +220,10 @@ def run_sweep(
 
             engine = RayExecutor(address)
         else:
-            engine = LocalExecutor(cells)
+            engine = LocalExecutor()
         with engine:
-            chunks = plan(cells, max_runs if max_runs is not None else engine.default_max_runs())
+            chunks = plan(cells, max_runs if max_runs is not None
+                          else engine.default_max_runs(cells))
             todo = [c for c in chunks if any(i not in found for i in c)]
             ledger = Ledger(cells, todo, found, steps, results, histories, progress)
             ledger.report()

@@ -10,7 +10,10 @@ Overhead: the same sweep (ring8, minimax and non-saturating, each without and wi
 turn here (`run_sweep`, executor "local"), as Ray tasks on a Ray instance with 1 CPU (the same
 sequential work: what Ray itself costs) and with 2 CPUs (two tasks at once); `--rounds` times,
 the fastest of each kept, and every way must give the same records. Starting the Ray instance
-is timed apart (a cluster is started once for many sweeps).
+is timed apart (a cluster is started once for many sweeps); "outside training" is the sweep's
+wall time minus the populations' own training and evaluation time (the records' `seconds`):
+what scheduling, worker start-up and sending records back cost, less sensitive to other jobs
+slowing the training itself.
 
 Projection: measured here, the training rate of one population shaped like the large sweep's
 (36 runs of one seed, the default network, no evaluation) and the cost of one evaluation per
@@ -46,15 +49,20 @@ GAMMAS = (0.0, 0.01, 0.03, 0.1, 0.3, 1.0)
 # An H100 figure for a bare batched step of this network (batch 512, 512 runs, CUDA graph),
 # measured before this engine existed; `python -m playground bench --device cuda` replaces it.
 ASSUMED_GPU_MODEL_STEPS = 40_000
+RUNS_PER_TASK = 8
 
 
-def sweep_once(executor: str, cells, steps: int) -> tuple[float, list]:
+def sweep_once(executor: str, cells, steps: int) -> tuple[float, float, list]:
+    """Wall seconds, seconds outside training (wall minus the populations' own training and
+    evaluation time, which the records hold), and the records without their seconds."""
     start = time.perf_counter()
-    outcome = run_sweep(cells, steps, eval_every=100, executor=executor, max_runs=8)
+    outcome = run_sweep(cells, steps, eval_every=100, executor=executor, max_runs=RUNS_PER_TASK)
+    wall = time.perf_counter() - start
     assert not outcome.failures, outcome.failures
+    training = sum(outcome.records[chunk[0]]["seconds"] for chunk in plan(cells, RUNS_PER_TASK))
     records = json_safe([{k: v for k, v in r.items() if k != "seconds"}
                          for r in outcome.records])
-    return time.perf_counter() - start, records
+    return wall, wall - training, records
 
 
 def overhead(seeds: int, steps: int, rounds: int) -> None:
@@ -66,35 +74,42 @@ def overhead(seeds: int, steps: int, rounds: int) -> None:
     cells = expand_grid(base, {"loss": ["minimax", "nonsaturating"], "r1_gamma": [0.0, 0.1]},
                         list(range(seeds)))
     ways = {"local": None, "ray, 1 CPU": 1, "ray, 2 CPUs": 2}
-    best = dict.fromkeys(ways, float("inf"))
+    best = {way: (float("inf"), float("inf")) for way in ways}
     starts = {w: float("inf") for w in ways if ways[w]}
     reference = None
     for r in range(rounds):
         for way, cpus in ways.items():
             if cpus:
                 t = time.perf_counter()
-                ray.init(num_cpus=cpus, logging_level=logging.ERROR, log_to_driver=False,
-                         runtime_env=cluster.runtime_env())
+                ray.init(num_cpus=cpus, num_gpus=0, logging_level=logging.ERROR,
+                         log_to_driver=False, runtime_env=cluster.runtime_env())
                 starts[way] = min(starts[way], time.perf_counter() - t)
             try:
-                seconds, records = sweep_once("ray" if cpus else "local", cells, steps)
+                wall, outside, records = sweep_once("ray" if cpus else "local", cells, steps)
             finally:
                 if cpus:
                     ray.shutdown()
             reference = reference or records
             if records != reference:
                 raise SystemExit(f"{way}: records differ from the local sweep's")
-            best[way] = min(best[way], seconds)
-            print(f"round {r + 1}: {way:12s} {seconds:6.1f} s", file=sys.stderr)
+            best[way] = min(best[way], (wall, outside))
+            print(f"round {r + 1}: {way:12s} {wall:6.1f} s, {outside:5.1f} s outside training",
+                  file=sys.stderr)
     runs = len(cells)
-    print(f"\n{runs} runs x {steps} steps (ring8, default network, populations of 8 runs: "
-          f"{len(plan(cells, 8))} tasks), best of {rounds}; records equal in every way\n")
-    print("| way | Ray start (s) | sweep (s) | model-steps/s | sweep time / local |")
-    print("|---|---|---|---|---|")
-    for way in ways:
+    tasks = len(plan(cells, RUNS_PER_TASK))
+    print(f"\n{runs} runs x {steps} steps (ring8, default network, populations of "
+          f"{RUNS_PER_TASK} runs: {tasks} tasks), fastest of {rounds} rounds; the records of "
+          "every way are equal\n")
+    print("| way | Ray start (s) | sweep (s) | outside training (s) | model-steps/s "
+          "| sweep time / local |")
+    print("|---|---|---|---|---|---|")
+    local = best["local"][0]
+    for way, (wall, outside) in best.items():
         start = f"{starts[way]:.1f}" if way in starts else "-"
-        print(f"| {way} | {start} | {best[way]:.1f} | {runs * steps / best[way]:,.0f} | "
-              f"{best[way] / best['local']:.2f}x |")
+        # with two tasks at once, wall time minus their summed training time means nothing
+        apart = f"{outside:.1f}" if ways[way] in (None, 1) else "-"
+        print(f"| {way} | {start} | {wall:.1f} | {apart} | {runs * steps / wall:,.0f} | "
+              f"{wall / local:.2f}x |")
 
 
 def measured_rates(seconds: float) -> tuple[float, dict[str, float]]:

@@ -24,7 +24,7 @@ GRID_FLAGS = ["--loss", "minimax,nonsaturating", "--seeds", "3", "--max-runs", "
 
 @pytest.fixture(scope="module", autouse=True)
 def ray_instance():
-    ray.init(num_cpus=2, include_dashboard=False, logging_level=logging.ERROR,
+    ray.init(num_cpus=2, num_gpus=0, include_dashboard=False, logging_level=logging.ERROR,
              log_to_driver=False, runtime_env=cluster.runtime_env())
     # the test's own task wrappers travel by value: workers cannot import the tests package
     ray.cloudpickle.register_pickle_by_value(sys.modules[__name__])
@@ -54,6 +54,12 @@ def test_ray_gives_the_records_and_histories_of_a_local_sweep(tiny):
         np.testing.assert_array_equal(steps_table(a), steps_table(b))  # NaN equals NaN here
         np.testing.assert_array_equal(evals_table(a), evals_table(b))
         np.testing.assert_array_equal(a.mode_counts, b.mode_counts)
+
+
+def test_cuda_on_a_cluster_without_gpus_is_an_error_before_any_task(tiny):
+    cells = expand_grid(tiny.replace(device="cuda"), {"loss": ["minimax"]}, [0, 1])
+    with pytest.raises(ValueError, match="the Ray cluster has no GPU"):
+        run_sweep(cells, 20, executor="ray")
 
 
 def failing_task(attempts_dir, fail_seed, flaky_seed):

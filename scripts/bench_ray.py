@@ -15,12 +15,12 @@ wall time minus the populations' own training and evaluation time (the records' 
 what scheduling, worker start-up and sending records back cost, less sensitive to other jobs
 slowing the training itself.
 
-Projection: measured here, the training rate of one population shaped like the large sweep's
-(36 runs of one seed, the default network, no evaluation) and the cost of one evaluation per
-run on each of its datasets (metrics of 2500 samples: numpy on one CPU core, on GPU nodes
-too). The GPU training rate is an assumption given by --gpu-model-steps, not a measurement.
-The sweep is split as `--ray` splits it (`sweeps.plan`, RUNS_PER_GPU_POPULATION runs per task),
-one task per GPU at a time, longest tasks first.
+Projection: measured here in CPU time, the training rate of one population shaped like the
+large sweep's (36 runs of one seed, the default network, no evaluation) and the cost of one
+evaluation per run on each of its datasets (metrics of 2500 samples: numpy on one CPU core,
+on GPU nodes too). The GPU training rate is an assumption given by --gpu-model-steps, not a
+measurement. The sweep is split as `--ray` splits it (`sweeps.plan`, RUNS_PER_GPU_POPULATION
+runs per task), one task per GPU at a time, longest tasks first.
 """
 
 from __future__ import annotations
@@ -114,25 +114,26 @@ def overhead(seeds: int, steps: int, rounds: int) -> None:
 
 def measured_rates(seconds: float) -> tuple[float, dict[str, float]]:
     """Model-steps/s of a 36-run population (no evaluation), and seconds per run-evaluation
-    on each dataset, measured on this machine."""
+    on each dataset, in this process's CPU time (one thread): what a core of its own would
+    take, less inflated by other jobs on the machine than wall time."""
     base = TrainConfig(device="cpu")
     variants = expand_grid(base, {"loss": ["minimax", "nonsaturating"], "r1_gamma": list(GAMMAS),
                                   "lr_g": [3e-4, 1e-3, 3e-3]}, [0])
     pop = Population([c.config for c in variants], eval_every=0)
     pop.advance(5)
-    n, start = 0, time.perf_counter()
-    while time.perf_counter() - start < seconds:
+    n, start = 0, time.process_time()
+    while time.process_time() - start < seconds:
         n += pop.advance(5)
-    rate = n * len(variants) / (time.perf_counter() - start)
+    rate = n * len(variants) / (time.process_time() - start)
     evaluation = {}
     for dataset in LARGE["datasets"]:  # per run: four runs measured twice are enough
         pop = Population([c.config.replace(dataset=dataset) for c in variants[:4]],
                          eval_every=0)
         pop.advance(50)
-        start = time.perf_counter()
+        start = time.process_time()
         for _ in range(2):
             pop.evaluate()
-        evaluation[dataset] = (time.perf_counter() - start) / (2 * 4)
+        evaluation[dataset] = (time.process_time() - start) / (2 * 4)
     return rate, evaluation
 
 
@@ -153,8 +154,8 @@ def projection(gpu_rate: float, seconds: float) -> None:
                                "lr_g": [3e-4, 1e-3, 3e-3]}, list(range(LARGE["seeds"])))
     tasks = plan(cells, RUNS_PER_GPU_POPULATION)
     runs = len(cells)
-    print(f"\nmeasured here: {cpu_rate:,.0f} model-steps/s for a 36-run population on one CPU "
-          "thread (default network, no evaluation); one evaluation of one run: "
+    print(f"\nmeasured here (CPU time): {cpu_rate:,.0f} model-steps/s for a 36-run population "
+          "on one thread (default network, no evaluation); one evaluation of one run: "
           + ", ".join(f"{d} {s * 1e3:.1f} ms" for d, s in evaluation.items()))
     eval_core_s = sum(evaluation[c.config.dataset] for c in cells) * evals
     cpu_core_s = runs * steps / cpu_rate + eval_core_s

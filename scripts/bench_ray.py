@@ -4,6 +4,7 @@ README ("Sweeps on a Ray cluster") would take on N GPU nodes. A benchmark, not a
     python scripts/bench_ray.py                              # both parts, about 5 minutes
     python scripts/bench_ray.py --seeds 4 --steps 300 --rounds 2
     python scripts/bench_ray.py --skip-overhead --gpu-model-steps 40000
+    OMP_NUM_THREADS=1 python scripts/bench_ray.py --skip-projection   # one BLAS thread, as Ray's
 
 Overhead: the same sweep (ring8, minimax and non-saturating, each without and with R1 gamma
 0.1, `--seeds` seeds, the default network, `--steps` steps, populations of 8 runs) trained in
@@ -195,10 +196,12 @@ def main() -> None:
     parser.add_argument("--gpu-model-steps", type=float, default=ASSUMED_GPU_MODEL_STEPS,
                         help="projection: assumed GPU training rate (model-steps/s per GPU)")
     parser.add_argument("--skip-overhead", action="store_true")
+    parser.add_argument("--skip-projection", action="store_true")
     args = parser.parse_args()
     if not args.skip_overhead:
         overhead(args.seeds, args.steps, args.rounds)
-    projection(args.gpu_model_steps, args.seconds)
+    if not args.skip_projection:
+        projection(args.gpu_model_steps, args.seconds)
 
 
 if __name__ == "__main__":

@@ -56,6 +56,23 @@ def test_ray_gives_the_records_and_histories_of_a_local_sweep(tiny):
         np.testing.assert_array_equal(a.mode_counts, b.mode_counts)
 
 
+def test_ctrl_c_cancels_the_tasks_and_leaves_whole_records(tiny, tmp_path):
+    out = tmp_path / "results.jsonl"
+    cells = expand_grid(tiny, {"loss": ["minimax", "nonsaturating"]}, [0, 1, 2])
+
+    def interrupt_after_first_population(p):
+        if p.runs_done:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(cells, 20, eval_every=10, out=str(out), max_runs=2, executor="ray",
+                  progress=interrupt_after_first_population)
+    kept = [json.loads(line) for line in out.read_text().splitlines()]
+    assert len(kept) == 2  # the first population; the others were cancelled
+    rest = run_sweep(cells, 20, eval_every=10, out=str(out), max_runs=2, executor="ray")
+    assert rest.resumed == len(kept) and len(rest.records) == 6 and not rest.failures
+
+
 def test_cuda_on_a_cluster_without_gpus_is_an_error_before_any_task(tiny):
     cells = expand_grid(tiny.replace(device="cuda"), {"loss": ["minimax"]}, [0, 1])
     with pytest.raises(ValueError, match="the Ray cluster has no GPU"):

@@ -37,7 +37,6 @@ class Progress:
 
     runs_done: int
     runs_total: int
-    runs_resumed: int
     model_steps: int
     model_steps_total: int
     seconds: float
@@ -104,9 +103,9 @@ class Ledger:
     """What the executors report to: steps trained per population, finished populations
     (their new records go to the results file at once) and failed ones."""
 
-    def __init__(self, cells, chunks, found, steps, results, histories, progress):
+    def __init__(self, cells, chunks, found, steps, results, progress):
         self.cells, self.chunks, self.found, self.steps = cells, chunks, found, steps
-        self.results, self.want_histories, self.callback = results, histories, progress
+        self.results, self.callback = results, progress
         self.resumed = len(found)
         self.histories: dict[int, History] = {}
         self.failures: list[Failure] = []
@@ -143,7 +142,7 @@ class Ledger:
 
     def snapshot(self) -> Progress:
         return Progress(
-            runs_done=len(self.found), runs_total=len(self.cells), runs_resumed=self.resumed,
+            runs_done=len(self.found), runs_total=len(self.cells),
             model_steps=sum(s * len(c) for s, c in zip(self._steps, self.chunks)),
             model_steps_total=self.steps * sum(len(c) for c in self.chunks),
             seconds=time.perf_counter() - self._start,
@@ -225,7 +224,7 @@ def run_sweep(
             chunks = plan(cells, max_runs if max_runs is not None
                           else engine.default_max_runs(cells))
             todo = [c for c in chunks if any(i not in found for i in c)]
-            ledger = Ledger(cells, todo, found, steps, results, histories, progress)
+            ledger = Ledger(cells, todo, found, steps, results, progress)
             ledger.report()
             if todo:
                 engine.execute([[cells[i] for i in c] for c in todo], steps, eval_every,

@@ -22,6 +22,14 @@ class Preset:
     eval_every: int = 100  # steps between metric evaluations (the verdict needs 3 in a row)
 
 
+# The grid presets' networks and learning rates, measured over 8 paired seeds (one population,
+# evaluations every 100 steps): two hidden layers of 128 at lr 2e-3 reach the verdicts in about
+# the steps of the defaults (R1 converged at a median 3250 steps, 8/8; without R1 collapsed at
+# 2800, 8/8) at 1.6x their steps per second. Cheaper networks were not faster to a verdict:
+# width 64, depth 3, lr 2e-3: 3450 steps at 1.5x; width 64, depth 2, batch 128, lr 3e-3: 6 of 8
+# converged within 5000 steps; width 64, depth 2, lr 2e-3: 2 of 8.
+GRID_FAST = dict(depth=2, lr_g=2e-3, lr_d=2e-3)
+
 PRESETS: dict[str, Preset] = {
     "ns_r1_converges": Preset(
         "NS + R1 converges",
@@ -75,8 +83,10 @@ PRESETS: dict[str, Preset] = {
         "Unregularised collapses on the grid",
         "Without R1 the generator covers only part of the 5x5 grid; add R1 (gamma = 1) "
         "to cover all 25.",
-        # judged on the averaged G like "R1 covers the grid", so the two differ only in R1
-        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=0.0, g_ema=0.99),
+        # judged on the averaged G like "R1 covers the grid", so the two differ only in R1;
+        # GRID_FAST: two hidden layers at twice the learning rate (see GRID_FAST)
+        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=0.0, g_ema=0.99,
+                    **GRID_FAST),
         5000,
         "mode_collapse",
         "The fakes find some of the 25 modes and then stop spreading: a few modes stay empty, and "
@@ -89,7 +99,8 @@ PRESETS: dict[str, Preset] = {
         "R1 covers the grid",
         "The same grid run with R1 (gamma = 1) captures all 25 modes.",
         # judged on the averaged G: G itself often keeps one of the 25 modes below its share
-        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=1.0, g_ema=0.99),
+        TrainConfig(dataset="grid25", loss="nonsaturating", r1_gamma=1.0, g_ema=0.99,
+                    **GRID_FAST),
         5000,
         "converged",
         "With R1, D's landscape stays smooth near the real points, so the fakes are drawn towards "

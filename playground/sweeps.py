@@ -29,6 +29,7 @@ import numpy as np
 
 from . import catalog, metrics
 from .config import TrainConfig, field_names
+from .records import History
 from .training import BLOCK, Population, device_label, structure_key
 
 CARD_LOSSES = ("minimax", "nonsaturating")
@@ -133,24 +134,68 @@ def steps_to_convergence(
     return v.since if v.label == "converged" else None
 
 
-class Sweep:
-    """Cells grouped into populations by `training.structure_key` and trained for `steps`
-    steps each; the populations run one after another. `advance_for` trains a time-bounded
-    chunk (for a live page), `run` trains to the end (for the CLI)."""
+# Populations of at most this many runs where a sweep is split into units of work (`--out`,
+# `--ray`): on a GPU K = 256 still gains over K = 32 (README, "Engine speed"); on CPUs one
+# thread trains each population, and small ones keep many cores busy.
+RUNS_PER_GPU_POPULATION = 256
+RUNS_PER_CPU_POPULATION = 32
 
-    def __init__(self, cells: Sequence[Cell], steps: int, *, eval_every: int = 100):
+
+def plan(cells: Sequence[Cell], max_runs: int | None = None) -> list[list[int]]:
+    """The cells (indices, in order) each population trains: one population per structure
+    (`training.structure_key`), in order of first appearance. With `max_runs`, a structure is
+    split further by seeds into populations of at most `max_runs` runs: a seed's variants stay
+    together (a seed with more variants than `max_runs` is one population of its own), and no
+    population is left with one run where its structure has more, since a population of one
+    multiplies with another kernel (README, "What reproduces where"). Populations of two or
+    more give every run the same result, so a split sweep equals an unsplit one on the CPU."""
+    if max_runs is not None and (isinstance(max_runs, bool) or not isinstance(max_runs, int)
+                                 or max_runs < 1):
+        raise ValueError(f"max_runs: expected a positive integer or None, got {max_runs!r}")
+    groups: dict[tuple, list[int]] = {}
+    for i, cell in enumerate(cells):
+        # and by D steps: a member with fewer would pay for the others' extra D updates
+        groups.setdefault((structure_key(cell.config), cell.config.d_steps), []).append(i)
+    if max_runs is None:
+        return list(groups.values())
+    out = []
+    for members in groups.values():
+        by_seed: dict[int, list[int]] = {}
+        for i in members:
+            by_seed.setdefault(cells[i].config.seed, []).append(i)
+        chunks: list[list[int]] = []
+        for runs in by_seed.values():
+            if chunks and len(chunks[-1]) + len(runs) <= max_runs:
+                chunks[-1] += runs
+            else:
+                chunks.append(list(runs))
+        merged: list[list[int]] = []
+        for chunk in chunks:
+            if merged and (len(chunk) == 1 or len(merged[-1]) == 1):
+                merged[-1] += chunk
+            else:
+                merged.append(chunk)
+        out += [sorted(chunk) for chunk in merged]
+    return out
+
+
+class Sweep:
+    """Cells grouped into populations by `plan` and trained for `steps` steps each; the
+    populations run one after another. `advance_for` trains a time-bounded chunk (for a live
+    page), `run` trains to the end (for the CLI)."""
+
+    def __init__(
+        self, cells: Sequence[Cell], steps: int, *, eval_every: int = 100,
+        max_runs: int | None = None,
+    ):
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ValueError(f"steps: expected a positive integer, got {steps!r}")
         if not cells:
             raise ValueError("a sweep needs at least one cell")
         self.cells, self.steps, self.eval_every = list(cells), steps, eval_every
-        groups: dict[tuple, list[int]] = {}
-        for i, cell in enumerate(self.cells):
-            key = (structure_key(cell.config), cell.config.d_steps)
-            groups.setdefault(key, []).append(i)
         self.populations: list[Population] = []
         self._where: list[tuple[int, int]] = [(0, 0)] * len(self.cells)  # cell -> (pop, member)
-        for p, members in enumerate(groups.values()):
+        for p, members in enumerate(plan(self.cells, max_runs)):
             configs = [self.cells[i].config for i in members]
             self.populations.append(Population(configs, eval_every=eval_every))
             for k, i in enumerate(members):
@@ -257,17 +302,42 @@ class Sweep:
             })
         return out
 
+    def history(self, i: int) -> History:
+        pop, k = self.member(i)
+        return pop.histories[k]
+
     def histories_csv(self) -> str:
         """Every cell's per-step history (History.to_csv) in one table, keyed by variant, seed."""
-        out = io.StringIO()
-        for i, cell in enumerate(self.cells):
-            pop, k = self.member(i)
-            header, *rows = pop.histories[k].to_csv().splitlines()
-            if i == 0:
-                out.write("variant,seed," + header + "\n")
-            prefix = _csv_row([cell.variant, cell.config.seed])
-            out.writelines(f"{prefix},{row}\n" for row in rows)
-        return out.getvalue()
+        return histories_csv(self.cells, [self.history(i) for i in range(len(self.cells))])
+
+
+def histories_csv(cells: Sequence[Cell], histories: Sequence[History]) -> str:
+    """The cells' per-step histories (History.to_csv) in one table, keyed by variant, seed."""
+    out = io.StringIO()
+    for i, (cell, history) in enumerate(zip(cells, histories)):
+        header, *rows = history.to_csv().splitlines()
+        if i == 0:
+            out.write("variant,seed," + header + "\n")
+        prefix = _csv_row([cell.variant, cell.config.seed])
+        out.writelines(f"{prefix},{row}\n" for row in rows)
+    return out.getvalue()
+
+
+def train_cells(
+    cells: Sequence[Cell], steps: int, *, eval_every: int = 100, histories: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> dict:
+    """Train cells to the end as one sweep: the unit of work a sweep executor schedules (one
+    population of `plan`). Returns their records, their histories when asked for (else None),
+    the device and the training seconds; plain data, so a Ray task can send it back."""
+    sweep = Sweep(cells, steps, eval_every=eval_every)
+    records = sweep.run(progress)
+    return {
+        "records": records,
+        "histories": [sweep.history(i) for i in range(len(cells))] if histories else None,
+        "device": sweep.device,
+        "seconds": sweep.elapsed,
+    }
 
 
 # -- statistics over seeds ----------------------------------------------------------------------

@@ -3,6 +3,7 @@ a summary with paired differences, or one JSON record per (variant, seed) on std
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import math
 import sys
@@ -43,6 +44,18 @@ def register(subparsers) -> None:
                    help="print a JSON list, one record per (variant, seed)")
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
+    p.add_argument("--out", metavar="RESULTS.jsonl",
+                   help="append each run's record to this JSON-lines file as its population "
+                   "finishes; rerunning the same command skips the runs already in it")
+    p.add_argument("--ray", nargs="?", const="", default=None, metavar="ADDRESS",
+                   help="train each population as a task on a Ray cluster (a GPU per task "
+                   "where it has GPUs): at ADDRESS, else at RAY_ADDRESS, else the cluster "
+                   "`ray start` started on this machine, else a new Ray instance on this "
+                   "machine's cores; needs requirements-ray.txt")
+    p.add_argument("--max-runs", default=None, metavar="N",
+                   help="with --out or --ray: at most N runs per population, split by seeds "
+                   "(default 256 where runs train on GPUs, 32 on CPUs: "
+                   "sweeps.RUNS_PER_GPU_POPULATION, RUNS_PER_CPU_POPULATION)")
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p, multi=True)
@@ -83,8 +96,18 @@ def run(args) -> int:
     if args.recommended:
         def extra(variant: dict) -> dict:
             return recommended_changes(variant.get("loss", base.loss), values)
+    streamed = args.out is not None or args.ray is not None
+    if args.max_runs is not None and not streamed:
+        raise UsageError("--max-runs: only with --out or --ray")
+    max_runs = None if args.max_runs is None else parse_count("--max-runs", args.max_runs, 1)
+    if args.ray is not None and importlib.util.find_spec("ray") is None:
+        raise UsageError("--ray: ray is not installed (pip install -r requirements-ray.txt)")
+    if args.out is not None:
+        check_writable("--out", args.out)
     try:
         cells = sweeps.expand_grid(base, axes, seeds, extra=extra)
+        if streamed:
+            return run_streamed(args, cells, steps, eval_every, max_runs)
         sweep = sweeps.Sweep(cells, steps, eval_every=eval_every)
     except ValueError as e:  # a cell's value out of range, or 'cuda' without CUDA
         raise UsageError(str(e)) from None
@@ -99,6 +122,89 @@ def run(args) -> int:
         print(file=sys.stderr)
         print(readable(records, sweep.elapsed, sweep.device))
     return 0
+
+
+def run_streamed(args, cells, steps: int, eval_every: int, max_runs: int | None) -> int:
+    """--out / --ray: populations trained to the end one by one here or as Ray tasks, every
+    finished one appended to --out; failed populations reported with their runs (exit 1)."""
+    from .. import sweeps
+    from ..runner import run_sweep
+
+    last = []
+
+    def progress(p) -> None:
+        last[:] = [p]
+        if not args.json:
+            print("\r" + progress_line(p), end="", file=sys.stderr)
+
+    try:
+        outcome = run_sweep(
+            cells, steps, eval_every=eval_every, executor="local" if args.ray is None else "ray",
+            address=args.ray or None, out=args.out, max_runs=max_runs,
+            histories=args.histories is not None, progress=progress,
+        )
+    except KeyboardInterrupt:
+        done = last[0].runs_done if last else 0
+        where = f"; the {done} finished runs are in {args.out}: rerun the same command to " \
+            "continue" if args.out else ""
+        print(f"\ninterrupted{where}", file=sys.stderr)
+        return 130
+    if not args.json:
+        print(file=sys.stderr)
+    if outcome.resumed:
+        print(f"{outcome.resumed} of {len(cells)} runs were already in {args.out}; "
+              "they were not trained again", file=sys.stderr)
+    records = outcome.records
+    if args.csv:
+        write_text(args.csv, sweeps.records_csv(records))
+    if args.histories:
+        trained = outcome.histories
+        write_text(args.histories, sweeps.histories_csv([c for c, _ in trained],
+                                                        [h for _, h in trained]))
+        if outcome.resumed:
+            print(f"--histories: the {len(trained)} runs trained now (histories of runs "
+                  "already in --out are not kept)", file=sys.stderr)
+    if args.json:
+        print(json.dumps(json_safe(records), allow_nan=False))
+    elif records:
+        print(readable(records, outcome.seconds, outcome.device))
+    if outcome.failures:
+        print(failure_report(outcome.failures, args.out), file=sys.stderr)
+        return 1
+    return 0
+
+
+def progress_line(p) -> str:
+    """'[####......] 12/48 runs, 3,456 model-steps/s, ETA 2m 05s' (runs found in --out count as
+    done; the rate and ETA are this session's)."""
+    width = 30
+    filled = width * p.runs_done // max(p.runs_total, 1)
+    eta = "-" if not math.isfinite(p.eta) else _duration(p.eta)
+    return (f"[{'#' * filled}{'.' * (width - filled)}] {p.runs_done}/{p.runs_total} runs, "
+            f"{p.rate:,.0f} model-steps/s, ETA {eta}   ")
+
+
+def _duration(seconds: float) -> str:
+    s = round(seconds)
+    if s >= 3600:
+        return f"{s // 3600}h {s % 3600 // 60:02d}m"
+    return f"{s // 60}m {s % 60:02d}s" if s >= 60 else f"{s}s"
+
+
+def failure_report(failures, out: str | None) -> str:
+    """Which runs failed and why, one population per entry; how to retry them."""
+    runs = sum(len(f.cells) for f in failures)
+    lines = [f"error: {len(failures)} population(s) failed on every attempt; their {runs} runs "
+             "have no record:"]
+    for f in failures:
+        seeds = sorted({c.config.seed for c in f.cells})
+        variants = list(dict.fromkeys(c.variant for c in f.cells))
+        cfg = f.cells[0].config
+        lines.append(f"  {', '.join(variants)}; seeds {','.join(map(str, seeds))}; dataset "
+                     f"{cfg.dataset}, batch {cfg.batch_size}, hidden {cfg.hidden}: {f.error}")
+    lines.append("Rerun the same command to retry them: runs already in --out are skipped."
+                 if out else "Add --out FILE to keep finished runs and retry only these.")
+    return "\n".join(lines)
 
 
 def _pm(mean: float, sd: float, fmt: str) -> str:

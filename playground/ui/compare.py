@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import catalog, sweeps
+from .. import catalog, results, sweeps
 from ..budget import check_budget
 from ..config import DATASETS, OPTIMIZERS, TrainConfig
 from ..figures.compare import (
@@ -433,7 +433,7 @@ def summary_frame(records: list[dict]) -> pd.DataFrame:
     mixture = records[0]["metrics"]["n_modes"] is not None
     rows = []
     for r in sweeps.summary(records):
-        row = {"variant": r["variant"]}
+        row = {"variant": r["variant"], "runs": r["runs"]}
         if mixture:
             row[_column("modes_captured")] = _pm(r["modes_captured_mean"],
                                                  r["modes_captured_sd"], ".1f")
@@ -655,6 +655,59 @@ def cli_command(spec: dict) -> str | None:
             parts.append(f"--{name.replace('_', '-')} {value:g}" if isinstance(value, float)
                          else f"--{name.replace('_', '-')} {value}")
     return " ".join(parts)
+
+
+RESULTS_FILE_MB = 32  # the README's large sweep writes about 3 MB of records
+RESULTS_VARIANTS_SHOWN = 4  # variants chosen when a file opens: pairs grow with their square
+
+
+def render_results_file() -> None:
+    """A sweep trained elsewhere (`sweep --out results.jsonl`, locally or on a Ray cluster, or
+    `sweep --json`), opened from its file: the summary and paired differences of the chosen
+    variants, in the same tables as a comparison trained here."""
+    with st.expander("Open a sweep's results file", icon=":material/folder_open:"):
+        upload = st.file_uploader(
+            "Results of `python -m playground sweep --out results.jsonl` (or its `--json` "
+            "output)", type=["jsonl", "json"], key="compare.results_file",
+            max_upload_size=RESULTS_FILE_MB,
+            help="One record per run: its config, final metrics and verdict. Histories and "
+                 "samples are not in the file, so there is no sample grid or curve.",
+        )
+        if upload is None:
+            return
+        try:
+            records, torn = results.parse_records(upload.getvalue().decode("utf-8"))
+        except UnicodeDecodeError:
+            st.error(f"{escape(upload.name)}: not a text file", icon=":material/error:")
+            return
+        except ValueError as e:
+            st.error(f"{escape(upload.name)}: {escape(e)}", icon=":material/error:")
+            return
+        if not records:
+            st.warning(f"{escape(upload.name)} holds no runs.", icon=":material/warning:")
+            return
+        variants = list(dict.fromkeys(r["variant"] for r in records))
+        seeds = {r["config"].get("seed") for r in records}
+        steps = sorted({r["steps"] for r in records})
+        span = f"{steps[0]:,}" if len(steps) == 1 else f"{steps[0]:,} to {steps[-1]:,}"
+        st.caption(
+            f"{len(records):,} runs: {len(variants)} variants, {len(seeds)} seeds, {span} steps "
+            "each." + (" The file's last line was cut off (an interrupted write) and is left "
+                       "out." if torn else ""))
+        chosen = st.multiselect(  # keyed per file: another file's variants are other options
+            "Variants", variants, default=variants[:RESULTS_VARIANTS_SHOWN],
+            key=f"compare.results_variants.{upload.file_id}")
+        shown = [r for r in records if r["variant"] in chosen]
+        if not shown:
+            return
+        st.table(summary_frame(shown).style.hide(axis="index"))
+        diffs = differences_frame(shown)
+        if len(diffs):
+            st.table(diffs.style.hide(axis="index"))
+        st.caption("As in a comparison trained here: mean ± standard deviation over seeds of "
+                   "each run's last evaluation (↑ higher is better, ↓ lower), then b − a paired "
+                   "by seed with a 95% Student-t interval; where it excludes 0 the reading names "
+                   "the better variant.")
 
 
 def render_page() -> None:

@@ -311,9 +311,11 @@ def render_results() -> None:
 
 # While a tick redraws, Streamlit fades what it has not re-sent yet ("stale"), after half a
 # second; the tick redraws before it trains, so that is only the moment the redraw itself takes,
-# which a busy server stretches past half a second. The results stay at full opacity meanwhile:
-# each element is replaced in place a moment later.
-_KEEP_READABLE = ("<style>.st-key-compare-results [data-stale='true'] "
+# which a busy server stretches past half a second. And the full run that starts training is
+# cut short by the first tick, so what the page draws after the results (the results-file
+# opener) stays stale, unchanged, until training ends. The page stays at full opacity: a stale
+# result is replaced in place a moment later, anything else is as it was.
+_KEEP_READABLE = ("<style>[data-testid='stMain'] [data-stale='true'] "
                   "{ opacity: 1 !important; transition: none !important; }</style>")
 
 

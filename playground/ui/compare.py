@@ -35,7 +35,7 @@ from ..figures.compare import (
     variant_color,
 )
 from ..presets import COMPARISONS, DEFAULT_COMPARISON
-from . import custom_data, export
+from . import custom_data, export, session
 from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
 from .share import config_to_params
@@ -325,8 +325,11 @@ def _train(sweep: sweeps.Sweep) -> None:
     if not ss.get(RUNNING_KEY):
         return
     if not sweep.done:
-        with _lock():
-            sweep.advance_for(TRAIN_SECONDS)
+        # in one of the server's training slots, shared with the Playground's visitors
+        with session.training_slot(session.SLOT_WAIT, lambda: not ss.get(RUNNING_KEY)) as got:
+            if got:
+                with _lock():
+                    sweep.advance_for(TRAIN_SECONDS)
         ss[TICKS_KEY].append((time.perf_counter(), sweep.model_steps_done))
     if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
         ss[RUNNING_KEY] = False

@@ -125,7 +125,7 @@ def _train(pop: Population) -> None:
         st.rerun()
     g = session.guard()
     with session.training_slot(session.SLOT_WAIT, g.interrupted) as got, g.lock:
-        if got:
+        if got and ss.get(PLAYING_KEY):  # not after a Pause that took the lock first
             deadline = time.perf_counter() + TRAIN_SECONDS
             pop.advance(MAX_STEPS, until=lambda: g.interrupted() or
                         time.perf_counter() >= deadline)

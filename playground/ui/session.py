@@ -558,6 +558,10 @@ def train_tick(seconds: float, max_steps: int) -> int:
         if not got:
             return 0
         with g.lock:
+            # a Pause that came between this tick's start and the lock was not an interruption
+            # (it had the lock first): the tick must not train a chunk after it
+            if not playing():
+                return 0
             return _train(seconds, max_steps, g.interrupted)
 
 

@@ -44,7 +44,7 @@ from .share import config_to_params
 # ends", and the redraw rate is set by the tick's own length: a tick draws, then trains for the
 # rest of TICK_SECONDS (at least MIN_TRAIN_SECONDS), about 3 redraws a second.
 TICK_EVERY = 0.1
-TICK_SECONDS = 0.33
+TICK_SECONDS = 0.3
 MIN_TRAIN_SECONDS = 0.1
 # While playing, the charts are rebuilt at most this often (they change little between two
 # redraws, and their redraw costs the browser nearly as much as the landscape's); when paused,

@@ -119,6 +119,7 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
                  for page, (t0, s0) in zip(pages, start)]
 
         pause = []  # seconds from the Pause click to the Play button; inf: not within 120 s
+        unpaused = []  # the status line of pages whose Pause was not answered
         for page in pages:
             clicked = time.perf_counter()
             page.get_by_role("button", name="Pause", exact=True).click()
@@ -127,19 +128,22 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
                 pause.append(time.perf_counter() - clicked)
             except PlaywrightTimeout:
                 pause.append(float("inf"))
-                page.get_by_role("button", name="Pause", exact=True).click()
-                page.get_by_role("button", name="Play", exact=True).wait_for(timeout=120_000)
+                unpaused.append(page.locator(".st-key-playground-status").inner_text())
         stop.set()
         end_mb = rss_mb(proc.pid)
 
         exceptions = sum(page.get_by_test_id("stException").count() for page in pages)
-        matches, steps = [], []
+        matches, steps, unreachable = [], [], []
         for page, params in zip(pages, links):
             page.wait_for_timeout(300)  # a tick in flight at Pause lands before reading
             n = step_of(page)
             page.get_by_text("Share and export").click()
             button = page.get_by_role("button", name="History (CSV)")
-            button.wait_for(timeout=60_000)
+            try:
+                button.wait_for(timeout=60_000)
+            except PlaywrightTimeout:  # reported (with what the page says), not a crash
+                unreachable.append(page.locator(".st-key-playground-status").inner_text())
+                continue
             with page.expect_download(timeout=60_000) as download:
                 button.click()
             exported = Path(download.value.path()).read_text()
@@ -163,6 +167,8 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
         "play_clicks_unanswered": unanswered,
         "first_server_error": first_error,
         "exports_matching_headless": sum(matches),
+        "pauses_unanswered": unpaused,
+        "exports_unreachable": unreachable,  # the status line of pages showing no download
         "steps_trained": steps,
     }
 
@@ -197,6 +203,10 @@ def main() -> None:
         print(out["first_server_error"])
     print(f"exports equal to a headless run: {out['exports_matching_headless']} of "
           f"{out['sessions']}")
+    for status in out["pauses_unanswered"]:
+        print(f"Pause unanswered within 120 s on a page whose status reads: {status!r}")
+    for status in out["exports_unreachable"]:
+        print(f"no History download on a page whose status reads: {status!r}")
 
 
 if __name__ == "__main__":

@@ -7,18 +7,9 @@ from urllib.parse import parse_qsl, urlsplit
 from streamlit.testing.v1 import AppTest
 
 from playground.ui.session import LINK_KEY, PLAN_KEY, RUN_KEY
+from tests.test_app import app
 
-APP = "../app.py"  # relative to this file
 SMALL = {"hidden": "16", "depth": "2", "batch_size": "32", "loss": "minimax"}
-
-
-def open_app(params: dict) -> AppTest:
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    assert not at.exception, at.exception
-    return at
 
 
 def play(at: AppTest, ticks: int) -> None:
@@ -34,7 +25,7 @@ def share_link(at: AppTest) -> str:
 
 
 def test_a_link_with_mid_run_changes_replays_the_exported_history_row_for_row():
-    at = open_app(SMALL)
+    at = app(**SMALL)
     play(at, 2)
     at.selectbox(key="loss").set_value("nonsaturating").run()  # applied at once, no reset
     at.button(key="playground.step_d").click().run()
@@ -52,7 +43,7 @@ def test_a_link_with_mid_run_changes_replays_the_exported_history_row_for_row():
     assert params["loss"] == "minimax"  # the run's start, not its current settings
     assert ":D~" in params["changes"] and ":G~" in params["changes"]
 
-    replayed = open_app(params)
+    replayed = app(**params)
     assert LINK_KEY not in replayed.session_state  # nothing refused
     run = replayed.session_state[RUN_KEY]
     assert run.config.loss == "minimax" and run.step_count == 0
@@ -75,7 +66,7 @@ def test_a_link_with_mid_run_changes_replays_the_exported_history_row_for_row():
 
 
 def test_a_link_with_a_bad_change_says_so_and_replays_what_came_before():
-    at = open_app({**SMALL, "changes": "30:loss=nonsaturating~40:hidden=64", "step": "50"})
+    at = app(**{**SMALL, "changes": "30:loss=nonsaturating~40:hidden=64", "step": "50"})
     message = at.session_state[LINK_KEY]  # markdown, user text escaped
     assert "change 2" in message and "cannot change mid" in message and "hidden" in message
     plan = at.session_state[PLAN_KEY]
@@ -84,6 +75,6 @@ def test_a_link_with_a_bad_change_says_so_and_replays_what_came_before():
 
 def test_a_link_change_outside_the_sidebars_range_is_refused():
     # the engine accepts gamma 500, the sidebar offers at most 100
-    at = open_app({**SMALL, "changes": "10:D~30:r1_gamma=500.0"})
+    at = app(**{**SMALL, "changes": "10:D~30:r1_gamma=500.0"})
     assert "change 2" in at.session_state[LINK_KEY]
     assert [c.step for c in at.session_state[PLAN_KEY].changes] == [10]

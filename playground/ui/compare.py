@@ -181,7 +181,7 @@ def render_controls() -> None:
                    icon=":material/restart_alt:", on_click=restore_defaults,
                    help=f"{DEFAULT.title}, with the cheap settings measured to answer within "
                         "a minute.")
-        row.button("The card's four variants", key="compare.card", type="tertiary",
+        row.button("Minimax and NS, with and without R1", key="compare.card", type="tertiary",
                    icon=":material/grid_view:", on_click=use_card_variants,
                    help="Minimax and non-saturating, each without and with R1.")
     ss["compare.dataset_shown"] = ss["cmp_dataset"]

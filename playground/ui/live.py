@@ -20,6 +20,7 @@ from dataclasses import dataclass
 # attribute 'Series'", seen with 5 sessions in tests/e2e/load.py): import it with the page
 import pandas  # noqa: F401
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ..catalog import LOSSES
 from ..figures.live import (
@@ -32,7 +33,7 @@ from ..figures.live import (
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
 from ..training import device_label
-from . import duel, session
+from . import duel, idle, session
 from .controls import render_controls
 from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
@@ -52,7 +53,6 @@ MIN_TRAIN_SECONDS = 0.1
 CHARTS_EVERY = 1.0
 SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as fit in the tick
 MAX_STEPS = 1_000_000
-DRAWN_KEY = "playground.drawn"
 
 VERDICT_COLORS = {"converged": "green", "mode_collapse": "orange", "oscillating": "violet",
                   "stalled": "gray", "diverged": "red", "training": "blue"}
@@ -69,6 +69,7 @@ INTRO = (
 def render_page() -> None:
     return_freed_memory()
     session.ensure_state()
+    idle.watch(session.guard(), get_script_run_ctx().session_state)
     render_controls()
     st.title("GAN loss playground")
     load_plotly()
@@ -92,6 +93,8 @@ def _notice() -> None:
         st.error(text, icon=":material/error:")
     elif kind == "info":
         st.toast(text, icon=":material/info:")
+    elif kind == "warning":  # stays on the page until the next click, unlike a toast
+        st.warning(text, icon=":material/schedule:")
 
 
 def _link_problems() -> None:
@@ -191,7 +194,7 @@ class Drawn:
 
 
 def _drawn() -> Drawn:
-    return st.session_state.setdefault(DRAWN_KEY, Drawn())
+    return st.session_state.setdefault(session.DRAWN_KEY, Drawn())
 
 
 def _latest_snapshot(drawn: Drawn) -> Snapshot:

@@ -41,6 +41,8 @@ URL_KEY = "playground.url"  # the params this page last wrote to the URL
 CUSTOM_KEY = "playground.custom_points"
 NOTICE_KEY = "playground.notice"  # (kind, text) shown once on the next run
 LOCK_KEY = "playground.lock"
+DRAWN_KEY = "playground.drawn"  # the live view's last snapshot and figure specs (live.Drawn)
+RELEASED_KEY = "playground.released"  # (config, step, idle minutes) of a run idle.py freed
 REPLAY_AT_KEY = "playground.replay_at"  # step being replayed; None: the view follows the run
 MOVED_KEY = "playground.moved"  # which players the last manual step updated: "both", "D", "G"
 PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is open
@@ -116,6 +118,7 @@ class Guard:
         self.lock = threading.RLock()
         self._count = threading.Lock()
         self._waiting = 0
+        self.state = None  # the session's thread-safe state, for the idle sweeper (idle.py)
 
     def interrupted(self) -> bool:
         return self._waiting > 0
@@ -301,6 +304,14 @@ def ensure_state() -> None:
 def _ensure_run() -> None:
     ss = st.session_state
     params = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
+    if RELEASED_KEY in ss:
+        cfg, step, minutes = ss[RELEASED_KEY]
+        del ss[RELEASED_KEY]
+        reset_run(cfg)
+        ss[URL_KEY] = link_params()
+        notify("warning", f"This tab was idle for {minutes:g} minutes, so the server freed its run "
+                       f"(at step {step:,}) for other visitors. The same settings and seed start "
+                       "again from step 0; press Play to train.")
     if RUN_KEY not in ss:
         cfg = _link_config(params)
         seed_widgets(cfg)

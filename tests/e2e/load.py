@@ -54,8 +54,16 @@ def cpu_seconds(pid: int) -> float:
 
 
 def step_of(page) -> int:
-    text = page.locator(".st-key-playground-status").inner_text()
+    text = page.locator(".st-key-playground-status").inner_text(timeout=10_000)
     return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
+
+
+def page_state(page) -> str:
+    """What a page that stopped answering shows: its status line, else the start of its text."""
+    status = page.locator(".st-key-playground-status")
+    if status.count():
+        return status.inner_text(timeout=5_000)
+    return "(no status line) " + page.locator("body").inner_text(timeout=5_000)[:300]
 
 
 def headless_csv(params: dict, steps: int) -> str:
@@ -73,7 +81,7 @@ def headless_csv(params: dict, steps: int) -> str:
 NO_DRAWING = "window.Plotly = { react: () => Promise.resolve() };"
 
 
-def run_load(sessions: int, seconds: float, draw: bool) -> dict:
+def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None = None) -> dict:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
@@ -91,11 +99,17 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
         browser = p.chromium.launch(executable_path=niced_chromium(Path(tmp)), args=BROWSER_ARGS)
         links = [{"dataset": DATASETS[i % len(DATASETS)], "seed": str(i)} for i in range(sessions)]
         pages = []
+        crashed: list[int] = []  # pages whose renderer crashed (a browser fault, not the server's)
+        sockets: list[list] = []  # websockets each page opened: more than one is a reconnect
         for params in links:
             page = browser.new_context(viewport={"width": 1440, "height": 1000},
                                        accept_downloads=True).new_page()
             if not draw:
                 page.add_init_script(NO_DRAWING)
+            opened: list[int] = []
+            page.on("websocket", lambda _ws, opened=opened: opened.append(1))
+            sockets.append(opened)
+            page.on("crash", lambda _page: crashed.append(1))
             page.goto(url + "/?" + "&".join(f"{k}={v}" for k, v in params.items()))
             pages.append(page)
         for page in pages:
@@ -128,7 +142,9 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
                 pause.append(time.perf_counter() - clicked)
             except PlaywrightTimeout:
                 pause.append(float("inf"))
-                unpaused.append(page.locator(".st-key-playground-status").inner_text())
+                unpaused.append(page_state(page))
+                if artifacts:
+                    page.screenshot(path=str(artifacts / f"unpaused-{len(unpaused)}.png"))
         stop.set()
         end_mb = rss_mb(proc.pid)
 
@@ -136,13 +152,15 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
         matches, steps, unreachable = [], [], []
         for page, params in zip(pages, links):
             page.wait_for_timeout(300)  # a tick in flight at Pause lands before reading
-            n = step_of(page)
-            page.get_by_text("Share and export").click()
             button = page.get_by_role("button", name="History (CSV)")
             try:
+                n = step_of(page)
+                page.get_by_text("Share and export").click(timeout=60_000)
                 button.wait_for(timeout=60_000)
-            except PlaywrightTimeout:  # reported (with what the page says), not a crash
-                unreachable.append(page.locator(".st-key-playground-status").inner_text())
+            except (PlaywrightTimeout, AttributeError):  # reported with what the page shows
+                unreachable.append(page_state(page))
+                if artifacts:
+                    page.screenshot(path=str(artifacts / f"unreachable-{len(unreachable)}.png"))
                 continue
             with page.expect_download(timeout=60_000) as download:
                 button.click()
@@ -152,6 +170,8 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
         browser.close()
         log.seek(0)
         server_log = log.read()
+        if artifacts:
+            (artifacts / "server.log").write_text(server_log)
         exceptions += server_log.count("Traceback")
         first_error = server_log[server_log.find("Traceback"):][:6000] if exceptions else ""
     return {
@@ -170,6 +190,8 @@ def run_load(sessions: int, seconds: float, draw: bool) -> dict:
         "pauses_unanswered": unpaused,
         "exports_unreachable": unreachable,  # the status line of pages showing no download
         "steps_trained": steps,
+        "reconnected_pages": sum(len(n) > 1 for n in sockets),
+        "crashed_pages": len(crashed),
     }
 
 
@@ -181,10 +203,15 @@ def main() -> None:
                         help="let every page draw its figures (the browser then competes with "
                              "the server for this machine's cores)")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--artifacts", type=Path, metavar="DIR",
+                        help="keep the server's log here, and a screenshot of each page whose "
+                             "Pause went unanswered")
     args = parser.parse_args()
     if not 1 <= args.sessions <= 50 or not 1 <= args.seconds <= 600:
         parser.error("--sessions must be in [1, 50] and --seconds in [1, 600]")
-    out = run_load(args.sessions, args.seconds, args.draw)
+    if args.artifacts:
+        args.artifacts.mkdir(parents=True, exist_ok=True)
+    out = run_load(args.sessions, args.seconds, args.draw, args.artifacts)
     if args.json:
         print(json.dumps(out, indent=2))
         return
@@ -203,6 +230,9 @@ def main() -> None:
         print(out["first_server_error"])
     print(f"exports equal to a headless run: {out['exports_matching_headless']} of "
           f"{out['sessions']}")
+    print(f"pages whose connection to the server dropped and was opened again: "
+          f"{out['reconnected_pages']}; pages whose renderer crashed in this test's browser: "
+          f"{out['crashed_pages']}")
     for status in out["pauses_unanswered"]:
         print(f"Pause unanswered within 120 s on a page whose status reads: {status!r}")
     for status in out["exports_unreachable"]:

@@ -21,7 +21,6 @@ import weakref
 from . import duel, session
 
 DEFAULT_IDLE_RELEASE = 30 * 60
-SWEEP_EVERY = 60.0  # seconds between two looks at the sessions
 # what a released session drops; the rest (settings, change log, notices) is a few KB
 RELEASED = (session.RUN_KEY, session.REPLAY_KEY, session.TICKS_KEY, session.DRAWN_KEY,
             duel.POP_KEY)
@@ -43,6 +42,7 @@ def _idle_release() -> float:
 
 
 IDLE_RELEASE = _idle_release()
+SWEEP_EVERY = min(60.0, IDLE_RELEASE / 2)  # seconds between two looks at the sessions
 
 # each session's Guard, its `state` set by watch(); weak, so a closed session can go
 _sessions: weakref.WeakSet = weakref.WeakSet()

@@ -1,6 +1,7 @@
 """Measure what a user of the live Playground feels (not a test: timings vary by machine).
 
     python tests/e2e/measure.py [--seconds 10] [--load 2] [--shots DIR] [--json]
+    python tests/e2e/measure.py --presets all|NAME[,NAME...] [--seeds 8] [--within 20]
 
 Against `streamlit run app.py` in headless Chromium, for the default config on CPU:
 - blank frames: while playing, the figures are sampled 5 times a second; a sample is blank when
@@ -198,6 +199,57 @@ def ui_figures(seconds: float, shots: Path | None, browser_path: str) -> dict:
     return out
 
 
+def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float) -> list[dict]:
+    """Per preset and seed, the seconds from Play to the preset's verdict showing in the page
+    (the status line's badge), opened from a link of the preset's config with that seed."""
+    from urllib.parse import urlencode
+
+    from playwright.sync_api import sync_playwright
+
+    from playground.presets import PRESETS
+    from playground.ui.share import config_to_params
+
+    rows = []
+    with streamlit_server() as url, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+        for name in names:
+            preset = PRESETS[name]
+            label = preset.expected.replace("_", " ")
+            for seed in range(seeds):
+                params = config_to_params(preset.config.replace(seed=seed))
+                params["eval_every"] = str(preset.eval_every)
+                page = browser.new_page(viewport={"width": 1440, "height": 1000})
+                page.goto(url + "/?" + urlencode(params))
+                status = page.locator(".st-key-playground-status")
+                status.wait_for(timeout=120_000)
+                page.get_by_role("button", name="Play", exact=True).click()
+                clicked = time.perf_counter()
+                seconds = None
+                while time.perf_counter() - clicked < ceiling:
+                    lines = [x.strip() for x in status.inner_text().split("\n")]
+                    if label in lines:
+                        seconds = time.perf_counter() - clicked
+                        break
+                    time.sleep(0.1)
+                rows.append({"preset": name, "seed": seed, "seconds": seconds,
+                             "step": step_of(page)})
+                page.close()
+        browser.close()
+    return rows
+
+
+def print_preset_times(rows: list[dict], within: float) -> None:
+    print(f"seconds from Play to the preset's verdict in the page (ceiling: missing = not "
+          f"reached); within {within:g} s:")
+    for name in dict.fromkeys(r["preset"] for r in rows):
+        mine = [r for r in rows if r["preset"] == name]
+        times = [r["seconds"] for r in mine if r["seconds"] is not None]
+        shown = ", ".join("-" if r["seconds"] is None else f"{r['seconds']:.1f}" for r in mine)
+        median = f"{statistics.median(times):.1f} s" if times else "-"
+        print(f"  {name}: {sum(t <= within for t in times)} of {len(mine)} within {within:g} s, "
+              f"median {median} ({shown})")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -206,9 +258,29 @@ def main() -> None:
     parser.add_argument("--nice-browser", action="store_true",
                         help="run Chromium at the lowest CPU priority")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--presets", metavar="NAME[,NAME...]",
+                        help="instead: time each preset from Play to its verdict in the page")
+    parser.add_argument("--seeds", type=int, default=8, help="with --presets: seeds 0..N-1")
+    parser.add_argument("--within", type=float, default=20.0,
+                        help="with --presets: the goal in seconds (the ceiling is 3 times it)")
     args = parser.parse_args()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
+    if args.presets:
+        from playground.presets import PRESETS
+
+        names = list(PRESETS) if args.presets == "all" else args.presets.split(",")
+        unknown = [n for n in names if n not in PRESETS]
+        if unknown:
+            parser.error(f"unknown preset(s) {', '.join(unknown)}; known: {', '.join(PRESETS)}")
+        with cpu_load(args.load), tempfile.TemporaryDirectory() as tmp:
+            browser = niced_chromium(Path(tmp)) if args.nice_browser else chromium_path()
+            rows = preset_times(names, args.seeds, browser, 3 * args.within)
+        if args.json:
+            print(json.dumps(rows, indent=2))
+        else:
+            print_preset_times(rows, args.within)
+        return
     with cpu_load(args.load), tempfile.TemporaryDirectory() as tmp:
         browser = niced_chromium(Path(tmp)) if args.nice_browser else chromium_path()
         before = headless_rate(args.seconds / 2)

@@ -7,8 +7,9 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 from playground import GANRun, Population, TrainConfig, catalog, train
+from playground.engine.streams import D_INIT, G_INIT, stream
 from playground.models import init_layers, mlp_sizes
-from playground.training import _D_INIT, _G_INIT, BLOCK, TRAIN_THREADS, _stream
+from playground.training import BLOCK, TRAIN_THREADS
 
 
 def _weights(pop):
@@ -96,9 +97,10 @@ def test_snapshot_has_float32_arrays_for_the_live_view(tiny):
     run.advance(100)
     s = run.snapshot()
     assert s.step == 100 and s.loss == "nonsaturating"
-    for name in ("x_real", "x_fake", "d_fake", "g_grad", "grid_x", "grid_y", "d_grid", "warp"):
+    for name in ("x_real", "x_fake", "d_fake_raw", "d_real_raw", "g_grad", "grid_x", "grid_y",
+                 "d_grid", "warp"):
         assert getattr(s, name).dtype == np.float32, name
-    assert s.x_fake.shape == s.g_grad.shape and s.d_fake.shape == (len(s.x_fake),)
+    assert s.x_fake.shape == s.g_grad.shape and s.d_fake_raw.shape == (len(s.x_fake),)
     assert s.d_grid.shape == (len(s.grid_y), len(s.grid_x))
     assert ((s.d_grid >= 0) & (s.d_grid <= 1)).all()
     assert s.metrics["step"] == 100 and s.metrics["n_modes"] == 8
@@ -111,7 +113,7 @@ def test_snapshot_gradient_is_the_selected_loss_gradient(tiny):
     s_ns = ns.snapshot()
     ns.update(loss="minimax")
     s_mm = ns.snapshot()
-    d = 1 / (1 + np.exp(-s_ns.d_fake.astype(np.float64)))
+    d = 1 / (1 + np.exp(-s_ns.d_fake_raw.astype(np.float64)))
     ratio = np.linalg.norm(s_ns.g_grad, axis=1) / np.linalg.norm(s_mm.g_grad, axis=1)
     np.testing.assert_allclose(ratio, (1 - d) / d, rtol=1e-3)
     cos = (s_ns.g_grad * s_mm.g_grad).sum(1)
@@ -133,8 +135,8 @@ def _reference_member(cfg: TrainConfig):
                 layers.append(nn.ReLU())
         return nn.Sequential(*layers)
 
-    G = mlp(mlp_sizes(cfg.latent_dim, cfg.hidden, cfg.depth, 2), _stream(cfg.seed, _G_INIT))
-    D = mlp(mlp_sizes(2, cfg.hidden, cfg.depth, 1), _stream(cfg.seed, _D_INIT))
+    G = mlp(mlp_sizes(cfg.latent_dim, cfg.hidden, cfg.depth, 2), stream(cfg.seed, G_INIT))
+    D = mlp(mlp_sizes(2, cfg.hidden, cfg.depth, 1), stream(cfg.seed, D_INIT))
     def adam(net: nn.Module, lr: float) -> torch.optim.Adam:
         return torch.optim.Adam(net.parameters(), lr=lr, betas=(cfg.beta1, cfg.beta2))
 
@@ -197,11 +199,8 @@ def test_population_equals_separate_textbook_runs(tiny):
     pop = Population(configs, eval_every=0)
     refs = [_reference_member(c) for c in configs]
     for _ in range(BLOCK + 8):  # crosses a block refill
-        pop._next_block_if_used()
-        row = pop._host_row
         for k, (c, ref) in enumerate(zip(configs, refs)):
-            grp = pop._member_group[k]
-            _reference_step(c, *ref, *(b[row, grp] for b in pop._blocks()))
+            _reference_step(c, *ref, *pop.next_inputs(k))
         pop.step()
     for k, (G, D, _, _) in enumerate(refs):
         for net, params in ((G, pop.G.params), (D, pop.D.params)):
@@ -229,11 +228,11 @@ def test_a_population_mixing_every_loss_gives_each_member_its_own_trajectory(tin
     configs = [tiny.replace(**v) for v in EVERY_LOSS]
     mixed = Population(configs, eval_every=0)
     mixed.advance(40)
-    mixed._flush()
+    mixed.flush()
     for k, cfg in enumerate(configs):
         pair = Population([tiny.replace(seed=7), cfg], eval_every=0)
         pair.advance(40)
-        pair._flush()
+        pair.flush()
         for name in ("d_loss", "g_loss", "d_real", "d_fake"):
             np.testing.assert_array_equal(mixed.histories[k].steps[name],
                                           pair.histories[1].steps[name], err_msg=f"{cfg.loss}")
@@ -270,7 +269,7 @@ def test_critic_outputs_are_shown_raw_and_probabilities_as_probabilities(tiny):
         snap, steps = run.snapshot(), run.history.steps
         with torch.no_grad():
             raw = run.population.D(torch.as_tensor(snap.x_fake)[None])[0, :, 0].numpy()
-        np.testing.assert_allclose(snap.d_fake, raw, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(snap.d_fake_raw, raw, rtol=1e-5, atol=1e-6)
         if catalog.LOSSES[loss].output.kind == "probability":
             assert ((snap.d_grid >= 0) & (snap.d_grid <= 1)).all()
             assert ((steps["d_real"] > 0) & (steps["d_real"] < 1)).all()
@@ -281,7 +280,7 @@ def test_critic_outputs_are_shown_raw_and_probabilities_as_probabilities(tiny):
 def test_paired_members_share_initial_weights_data_and_trajectory_when_equal(tiny):
     a = tiny.replace(loss="minimax")
     pop = Population([a, tiny, a, tiny.replace(seed=3)])
-    x0 = pop.G(pop.z_probe).detach()
+    x0 = pop.G(pop.observer.z_probe).detach()
     assert torch.equal(x0[0], x0[1]) and torch.equal(x0[0], x0[2])
     assert not torch.equal(x0[0], x0[3])
     pop.advance(40)
@@ -311,7 +310,7 @@ def test_graphed_and_eager_steps_agree_on_cuda(tiny):
     graphed = Population(configs, eval_every=0, graph=True)
     eager.advance(2 * BLOCK + 5)
     graphed.advance(2 * BLOCK + 5)
-    assert graphed.graph_error is None and graphed._graph is not None
+    assert graphed.graph_error is None and graphed.graphed
     for a, b in zip(eager.G.params + eager.D.params, graphed.G.params + graphed.D.params):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-3)
 
@@ -321,7 +320,7 @@ def test_cuda_population_matches_cpu_within_tolerance(tiny):
     cpu = Population([tiny], eval_every=0)
     gpu = Population([tiny.replace(device="cuda")], eval_every=0, graph=False)
     # different devices draw different random numbers, so compare one step from equal inputs
-    assert torch.allclose(cpu.G(cpu.z_probe), gpu.G(gpu.z_probe).cpu(), atol=1e-5)
+    assert torch.allclose(cpu.G(cpu.observer.z_probe), gpu.G(gpu.observer.z_probe).cpu(), atol=1e-5)
 
 
 def test_history_is_bitwise_the_same_whatever_threads_the_caller_set(tiny):
@@ -364,7 +363,7 @@ def test_g_ema_averages_g_after_every_step_and_does_not_touch_training(tiny):
         assert torch.equal(avg[0], p[0].detach())  # g_ema = 0: the average is G itself
     assert not torch.equal(pop.G_avg.params[0][1], pop.G.params[0][1].detach())
     # members 0 and 1 share the seed: the average does not feed back into training
-    pop._flush()
+    pop.flush()
     np.testing.assert_array_equal(pop.histories[0].steps["g_loss"],
                                   pop.histories[1].steps["g_loss"])
 
@@ -374,8 +373,8 @@ def test_g_ema_is_what_metrics_and_the_snapshot_see(tiny):
     run.advance(30)
     samples = run.population.eval_samples()[0]
     with torch.no_grad():
-        raw = run.population.G(run.population.z_eval).numpy()[0]
-        avg = run.population.G_avg(run.population.z_eval).numpy()[0]
+        raw = run.population.G(run.population.observer.z_eval).numpy()[0]
+        avg = run.population.G_avg(run.population.observer.z_eval).numpy()[0]
     np.testing.assert_array_equal(samples, avg)
     assert not np.allclose(samples, raw)
     snap = run.snapshot()

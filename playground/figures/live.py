@@ -127,8 +127,8 @@ def d_scale(snap: Snapshot, half_width: float | None = None) -> DScale:
 
 
 def _critic_centre(snap: Snapshot) -> float:
-    real = np.nanmean(snap.d_real) if snap.d_real is not None else np.nan
-    centre = (float(real) + float(np.nanmean(snap.d_fake))) / 2
+    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
+    centre = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
     return centre if math.isfinite(centre) else 0.0
 
 
@@ -203,7 +203,7 @@ def landscape_figure(
             hoverinfo="skip",
         ))
     if "fake" in layers:
-        d_shown = shown_d(snap, snap.d_fake)
+        d_shown = shown_d(snap, snap.d_fake_raw)
         fake = _f32(snap.x_fake)
         outside = _outside(fake, bounds)
         data.append(dict(

@@ -50,7 +50,7 @@ def live_d_fake() -> tuple[np.ndarray, str] | None:
         snap = run.snapshot()
     if LOSSES[snap.loss].output.kind != "probability":
         return None  # LSGAN, hinge and critic outputs are not logits of a probability
-    logits = np.asarray(snap.d_fake, dtype=np.float64).ravel()
+    logits = np.asarray(snap.d_fake_raw, dtype=np.float64).ravel()
     if logits.size == 0:
         return None
     return logits, f"your run ({snap.loss}, step {snap.step})"

@@ -6,7 +6,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from playground import GANRun, Population, TrainConfig, catalog, train
+from playground import GANRun, Population, TrainConfig, catalog, losses, train
 from playground.engine.streams import D_INIT, G_INIT, stream
 from playground.models import init_layers, mlp_sizes
 from playground.training import BLOCK, TRAIN_THREADS
@@ -80,6 +80,31 @@ def test_live_update_changes_the_game_without_reset(tiny):
         run.update(hidden=32)
     with pytest.raises(ValueError, match="lr_d"):
         run.update(lr_d=-1.0)
+
+
+def test_reconfigure_applies_live_fields_in_place_as_if_the_run_had_started_with_them(tiny):
+    live = tiny.replace(loss="lsgan", r1_gamma=0.5, lr_g=2e-3, beta1=0.0, g_ema=0.9)
+    changed, fresh = GANRun(tiny), GANRun(live)
+    assert changed.reconfigure(live) is False  # applied: no reset needed
+    assert changed.config == live and changed.step_count == 0
+    changed.advance(20)
+    fresh.advance(20)
+    for name, column in fresh.history.steps.items():
+        np.testing.assert_array_equal(changed.history.steps[name], column, err_msg=name)
+
+
+def test_reconfigure_with_a_structural_change_asks_for_a_reset_and_changes_nothing(tiny):
+    run = GANRun(tiny)
+    run.advance(3)
+    before = [p.detach().clone() for p in run.population.D.params]
+    for cfg in (tiny.replace(hidden=32), tiny.replace(seed=1, loss="minimax"),
+                tiny.replace(d_steps=2), tiny.replace(dataset="grid25")):
+        assert run.reconfigure(cfg) is True, cfg
+        assert run.config == tiny  # not even the live part of cfg was applied
+        assert run.population.members.games == [losses.LOSSES["nonsaturating"]]
+    run.advance(1)  # the run goes on as it was
+    assert run.step_count == 4 and run.config.loss == "nonsaturating"
+    assert not all(torch.equal(a, b) for a, b in zip(before, run.population.D.params))
 
 
 def test_non_finite_losses_stop_with_diverged_and_no_exception(tiny):

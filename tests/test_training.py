@@ -4,11 +4,9 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-from playground import GANRun, Population, TrainConfig, catalog, losses, train
-from playground.engine.streams import D_INIT, G_INIT, stream
-from playground.models import init_layers, mlp_sizes
+from playground import GANRun, Population, catalog, losses, train
+from playground.reference import textbook_nets, textbook_step
 from playground.training import BLOCK, TRAIN_THREADS
 
 
@@ -145,73 +143,6 @@ def test_snapshot_gradient_is_the_selected_loss_gradient(tiny):
     assert (cos > 0).all()
 
 
-def _reference_member(cfg: TrainConfig):
-    """The textbook modules and optimisers for one member, from the engine's initial weights."""
-
-    def mlp(sizes, seed):
-        layers = []
-        for j, (w, b) in enumerate(init_layers(sizes, seed)):
-            lin = nn.Linear(*w.shape)
-            with torch.no_grad():
-                lin.weight.copy_(w.T)
-                lin.bias.copy_(b[0])
-            layers.append(lin)
-            if j < len(sizes) - 2:
-                layers.append(nn.ReLU())
-        return nn.Sequential(*layers)
-
-    G = mlp(mlp_sizes(cfg.latent_dim, cfg.hidden, cfg.depth, 2), stream(cfg.seed, G_INIT))
-    D = mlp(mlp_sizes(2, cfg.hidden, cfg.depth, 1), stream(cfg.seed, D_INIT))
-    def adam(net: nn.Module, lr: float) -> torch.optim.Adam:
-        return torch.optim.Adam(net.parameters(), lr=lr, betas=(cfg.beta1, cfg.beta2))
-
-    return G, D, adam(G, cfg.lr_g), adam(D, cfg.lr_d)
-
-
-def _reference_losses(loss, d_real, d_fake):
-    """D loss and G loss of each game written out with library functions, as in the papers
-    (the caller differentiates each only w.r.t. its own player)."""
-    ones, zeros = torch.ones_like(d_real), torch.zeros_like(d_real)
-    bce = F.binary_cross_entropy_with_logits
-    if loss in ("minimax", "nonsaturating"):
-        d_loss = bce(d_real, ones) + bce(d_fake, zeros)
-        g_loss = bce(d_fake, ones) if loss == "nonsaturating" else -bce(d_fake, zeros)
-    elif loss == "lsgan":
-        d_loss = 0.5 * F.mse_loss(d_real, ones) + 0.5 * F.mse_loss(d_fake, zeros)
-        g_loss = 0.5 * F.mse_loss(d_fake, ones)
-    elif loss == "hinge":
-        d_loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
-        g_loss = -d_fake.mean()
-    else:  # wgan_gp, without its penalty
-        d_loss = d_fake.mean() - d_real.mean()
-        g_loss = -d_fake.mean()
-    return d_loss, g_loss
-
-
-def _reference_step(cfg, G, D, opt_g, opt_d, x_real, z_d, eps, z_g):
-    for i in range(cfg.d_steps):
-        x = x_real[i].clone().requires_grad_(True)
-        fake = G(z_d[i]).detach().requires_grad_(True)
-        d_real, d_fake = D(x), D(fake)
-        d_loss, _ = _reference_losses(cfg.loss, d_real, d_fake)
-        for gamma, out, at in ((cfg.r1_gamma, d_real, x), (cfg.r2_gamma, d_fake, fake)):
-            if gamma:
-                (grad,) = torch.autograd.grad(out.sum(), at, create_graph=True)
-                d_loss = d_loss + gamma / 2 * grad.pow(2).sum(1).mean()
-        if cfg.loss == "wgan_gp":  # Gulrajani et al. 2017, Algorithm 1, lambda = 10
-            x_hat = (eps[i] * x_real[i] + (1 - eps[i]) * fake.detach()).requires_grad_(True)
-            (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
-            d_loss = d_loss + 10 * ((grad.norm(dim=1) - 1) ** 2).mean()
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-    d_fake = D(G(z_g))
-    _, g_loss = _reference_losses(cfg.loss, d_fake, d_fake)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
-
-
 def test_population_equals_separate_textbook_runs(tiny):
     configs = [
         tiny.replace(loss="minimax", seed=0),
@@ -222,10 +153,10 @@ def test_population_equals_separate_textbook_runs(tiny):
         tiny.replace(loss="wgan_gp", seed=0, d_steps=3, beta1=0.0, beta2=0.9),
     ]
     pop = Population(configs, eval_every=0)
-    refs = [_reference_member(c) for c in configs]
+    refs = [textbook_nets(c) for c in configs]
     for _ in range(BLOCK + 8):  # crosses a block refill
         for k, (c, ref) in enumerate(zip(configs, refs)):
-            _reference_step(c, *ref, *pop.next_inputs(k))
+            textbook_step(c, *ref, *pop.next_inputs(k))
         pop.step()
     for k, (G, D, _, _) in enumerate(refs):
         for net, params in ((G, pop.G.params), (D, pop.D.params)):

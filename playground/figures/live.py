@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 
 from ..catalog import LOSSES, PROBABILITY, Output
 from ..records import Snapshot
+from ..theory import sigmoid
 
 LAYERS = ("D(x) heatmap", "real", "fake", "G gradient", "latent grid")
 DEFAULT_LAYERS = ("D(x) heatmap", "real", "fake", "G gradient")
@@ -144,7 +145,7 @@ def shown_d(snap: Snapshot, d: np.ndarray) -> np.ndarray:
     """D's raw outputs as the pages show them: probabilities for the minimax and NS games."""
     d = _f32(d)
     if LOSSES[snap.loss].output.kind == "probability":
-        return (1.0 / (1.0 + np.exp(-np.clip(d, -60, 60)))).astype(np.float32)
+        return sigmoid(d).astype(np.float32)
     return d
 
 

@@ -24,8 +24,10 @@ LOG4 = float(np.log(4.0))
 
 
 def sigmoid(logits: np.ndarray) -> np.ndarray:
-    """1 / (1 + exp(-logits)) without overflow for any logit (the package's one sigmoid)."""
-    return np.exp(-np.logaddexp(0.0, -logits))  # exact for very negative logits too
+    """1 / (1 + exp(-logits)) without overflow for any logit (the package's one sigmoid); a NaN
+    logit (a diverged run's) gives NaN without a warning."""
+    with np.errstate(invalid="ignore"):
+        return np.exp(-np.logaddexp(0.0, -logits))  # exact for very negative logits too
 
 
 # ---------------------------------------------------------------------------------------------

@@ -83,8 +83,8 @@ def shown_range(snap: Snapshot) -> tuple[float, float, float]:
     if out.lo is not None:
         mid = out.mid if out.mid is not None else (out.lo + out.hi) / 2
         return out.lo, out.hi, mid
-    real = np.nanmean(snap.d_real) if snap.d_real is not None else np.nan
-    mid = (float(real) + float(np.nanmean(snap.d_fake))) / 2
+    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
+    mid = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
     mid = mid if np.isfinite(mid) else 0.0
     dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - mid)
     dev = dev[np.isfinite(dev)]

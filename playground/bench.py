@@ -1,22 +1,22 @@
 """Speed of the engine against the textbook training loop, measured side by side in one process.
 
-The textbook loop is written the way GAN tutorials write it (nn.Sequential MLPs, two
-torch.optim.Adam, BCE-with-logits, a fresh batch each step, eager). The engine trains K
+The textbook loop is the one the tests check the engine against (reference.py: nn.Sequential
+MLPs, two torch.optim.Adam, BCE-with-logits, eager), on a fresh batch each step. The engine trains K
 independent GANs as one batched program (training.Population), CUDA-graphed on a GPU. Ratios
 are model-steps/s over the textbook loop's steps/s with the same R1 setting. Only torch and
 numpy are imported: this runs on a bare GPU machine."""
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass
 
 import torch
-import torch.nn as nn
-import torch.nn.functional as F
 
 from .config import TrainConfig
+from .data import make_dataset
+from .reference import textbook_nets
+from .reference import textbook_step as reference_step
 from .training import Population, device_label
 
 
@@ -35,53 +35,29 @@ def _sync(device: torch.device) -> None:
         torch.cuda.synchronize(device)
 
 
+def _config(device: torch.device, s: BenchSettings, r1: bool, seed: int = 0) -> TrainConfig:
+    return TrainConfig(batch_size=s.batch_size, hidden=s.hidden, depth=s.depth,
+                       r1_gamma=s.r1_gamma if r1 else 0.0, seed=seed, device=device.type)
+
+
 def textbook_step(device: torch.device, s: BenchSettings, r1: bool):
-    """The reference loop: one D step and one G step of the non-saturating GAN on the ring."""
-    torch.manual_seed(0)
-
-    def mlp(i: int, o: int) -> nn.Sequential:
-        layers, d = [], i
-        for _ in range(s.depth):
-            layers += [nn.Linear(d, s.hidden), nn.ReLU()]
-            d = s.hidden
-        return nn.Sequential(*layers, nn.Linear(d, o)).to(device)
-
-    G, D = mlp(2, 2), mlp(2, 1)
-    opt_g = torch.optim.Adam(G.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    opt_d = torch.optim.Adam(D.parameters(), lr=1e-3, betas=(0.5, 0.999))
-    ones = torch.ones(s.batch_size, 1, device=device)
-    zeros = torch.zeros(s.batch_size, 1, device=device)
-
-    def ring(n: int) -> torch.Tensor:
-        k = torch.randint(0, 8, (n,), device=device).float() * (2 * math.pi / 8)
-        return 2 * torch.stack([k.cos(), k.sin()], 1) + 0.02 * torch.randn(n, 2, device=device)
+    """The reference loop (reference.textbook_step): one D step and one G step of the
+    non-saturating GAN on the ring, on a fresh batch drawn each step."""
+    cfg = _config(device, s, r1)
+    nets = textbook_nets(cfg, device)
+    ring, gen, n = make_dataset(cfg), torch.Generator(device).manual_seed(0), s.batch_size
 
     def step() -> None:
-        x = ring(s.batch_size).requires_grad_(r1)
-        fake = G(torch.randn(s.batch_size, 2, device=device))
-        d_real = D(x)
-        d_loss = F.binary_cross_entropy_with_logits(d_real, ones) + \
-            F.binary_cross_entropy_with_logits(D(fake.detach()), zeros)
-        if r1:
-            (grad,) = torch.autograd.grad(d_real.sum(), x, create_graph=True)
-            d_loss = d_loss + s.r1_gamma / 2 * grad.pow(2).sum(1).mean()
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-        g_loss = F.binary_cross_entropy_with_logits(D(fake), ones)
-        opt_g.zero_grad()
-        g_loss.backward()
-        opt_g.step()
+        x = ring.sample(n, gen).view(1, n, 2)
+        z_d, z_g = (torch.randn(1, n, cfg.latent_dim, generator=gen, device=device)
+                    for _ in range(2))
+        reference_step(cfg, *nets, x, z_d, None, z_g[0])
 
     return step
 
 
 def engine_population(device: torch.device, s: BenchSettings, k: int, r1: bool, graph: bool):
-    configs = [
-        TrainConfig(batch_size=s.batch_size, hidden=s.hidden, depth=s.depth,
-                    r1_gamma=s.r1_gamma if r1 else 0.0, seed=i, device=device.type)
-        for i in range(k)
-    ]
+    configs = [_config(device, s, r1, seed=i) for i in range(k)]
     return Population(configs, eval_every=0, graph=graph, device=device)
 
 

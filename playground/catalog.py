@@ -108,6 +108,10 @@ NAMES: tuple[str, ...] = tuple(LOSSES)
 # R1 and R2 (Mescheder et al. 2018): gamma / 2 times E||grad_x D||^2 on real (R1) or fake (R2)
 # points, added to D's loss; any loss can have either
 PENALTIES = {"r1_gamma": "R1", "r2_gamma": "R2"}
+# The penalty weight used where nothing else says: the Playground's R1 / R2 strength when first
+# switched on, and the comparisons' R1 weight on data without a measured one
+# (sweeps.R1_GAMMA_BY_DATASET); on the ring it keeps all 8 modes with crisp samples.
+DEFAULT_GAMMA = 0.1
 
 
 def label(name: str) -> str:

@@ -2,7 +2,7 @@
 
 A run is its starting config plus an ordered list of changes, each taken after a given number
 of steps: a live setting changed (loss, R1's or R2's gamma, a learning rate, the averaged G's
-decay: training.LIVE_FIELDS), or a half step that updated only D or only G. Both change the
+decay: config.LIVE_FIELDS), or a half step that updated only D or only G. Both change the
 trajectory; a full step, Play, Pause, the speed and the replay slider do not, so they are not
 recorded.
 Replaying means: train to each change's step exactly, apply it, go on; a run built from the same
@@ -22,10 +22,8 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from .config import TrainConfig
+from .config import LIVE_FIELDS, TrainConfig
 
-# the fields a running game may change (training.LIVE_FIELDS, which imports torch)
-LIVE_FIELDS = ("loss", "r1_gamma", "r2_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema")
 HALF_STEPS = ("D", "G")  # a step that updated only this player
 MAX_CHARS = 1500  # of the `changes` parameter: with the config, a link stays under ~2000
 MAX_STEP = 10_000_000

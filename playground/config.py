@@ -23,6 +23,9 @@ DEVICES = ("auto", "cpu", "cuda")
 # unrolled-GAN / VEEGAN line of work, so mode metrics are comparable with the literature.
 DEFAULT_MODE_STD = {"ring8": 0.02, "grid25": 0.05}
 MAX_CUSTOM_POINTS = 20_000
+# The fields a running game may change without a restart (training.GANRun.reconfigure applies
+# them; any other field makes a new run): the one list the engine, the pages and links use.
+LIVE_FIELDS = ("loss", "r1_gamma", "r2_gamma", "lr_g", "lr_d", "beta1", "beta2", "g_ema")
 
 
 @dataclass(frozen=True)

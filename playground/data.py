@@ -66,16 +66,22 @@ def _padded_bounds(points: np.ndarray, pad: float) -> tuple[float, float, float,
     return (mid[0] - half, mid[0] + half, mid[1] - half, mid[1] + half)
 
 
-def _mixture(name: str, centers: np.ndarray, std: float) -> Dataset:
-    c = torch.as_tensor(centers, dtype=torch.float32)
+def _around(points: np.ndarray, spread: float):
+    """Sampler of a uniform pick of `points` plus N(0, spread²) noise: a Gaussian mixture with
+    those centres (the ring and the grid) or noisy copies of a user's points."""
+    p = torch.as_tensor(points, dtype=torch.float32)
 
     def sample(n: int, gen: torch.Generator) -> torch.Tensor:
-        k = torch.randint(len(c), (n,), generator=gen, device=gen.device)
+        k = torch.randint(len(p), (n,), generator=gen, device=gen.device)
         eps = torch.randn(n, 2, generator=gen, device=gen.device)
-        return c.to(gen.device)[k] + std * eps
+        return p.to(gen.device)[k] + spread * eps
 
+    return sample
+
+
+def _mixture(name: str, centers: np.ndarray, std: float) -> Dataset:
     pad = max(1.0, 6 * std)
-    return Dataset(name, centers, std, _padded_bounds(centers, pad), sample)
+    return Dataset(name, centers, std, _padded_bounds(centers, pad), _around(centers, std))
 
 
 def _curve(name: str, curve, noise: float, pad: float) -> Dataset:
@@ -115,14 +121,8 @@ def _circles(u: torch.Tensor) -> torch.Tensor:
 
 
 def _custom(points: np.ndarray, noise: float) -> Dataset:
-    p = torch.as_tensor(points, dtype=torch.float32)
-
-    def sample(n: int, gen: torch.Generator) -> torch.Tensor:
-        k = torch.randint(len(p), (n,), generator=gen, device=gen.device)
-        eps = torch.randn(n, 2, generator=gen, device=gen.device)
-        return p.to(gen.device)[k] + noise * eps
-
-    return Dataset("custom", None, None, _padded_bounds(points, 0.5 + 3 * noise), sample)
+    bounds = _padded_bounds(points, 0.5 + 3 * noise)
+    return Dataset("custom", None, None, bounds, _around(points, noise))
 
 
 # What 20,000 points need: a line of two full-precision floats ("-0.12345678901234567,...") is

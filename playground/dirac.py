@@ -37,18 +37,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .theory import sigmoid
+
 SCHEMES = ("simultaneous", "alternating")
 ESCAPE_RADIUS = 1e6  # a trajectory this far from the equilibrium has diverged: stop integrating
 
 
-def _sigmoid(t: np.ndarray) -> np.ndarray:
-    # tanh form: no overflow for large |t|, unlike 1 / (1 + exp(-t))
-    return 0.5 * (1.0 + np.tanh(0.5 * t))
-
-
 def _df_gan(t: np.ndarray) -> np.ndarray:
     """f'(t) for f(t) = -log(1 + exp(-t)) = log sigmoid(t):  f'(t) = sigmoid(-t)."""
-    return _sigmoid(-t)
+    return sigmoid(-t)
 
 
 def _df_wasserstein(t: np.ndarray) -> np.ndarray:

@@ -116,7 +116,8 @@ class Snapshot:
     step: int
     x_real: np.ndarray  # (n, 2) fixed real samples
     x_fake: np.ndarray  # (n, 2) G(z_probe)
-    d_fake: np.ndarray  # (n,) D's raw output (logits for minimax / NS) at x_fake
+    d_fake_raw: np.ndarray  # (n,) D's raw output at x_fake (logits for minimax / NS; the
+    # History's d_fake is the mean of D's shown output, a probability for those two)
     g_grad: np.ndarray  # (n, 2) -grad_x of the selected G loss per sample: where G pushes it
     grid_x: np.ndarray  # (g,)
     grid_y: np.ndarray  # (g,)
@@ -125,7 +126,8 @@ class Snapshot:
     loss: str
     metrics: dict = field(default_factory=dict)
     x_fake_avg: np.ndarray | None = None  # (n, 2) the averaged G's fakes (config.g_ema > 0)
-    d_real: np.ndarray | None = None  # (n,) D's raw output at x_real (centres a critic's colours)
+    d_real_raw: np.ndarray | None = None  # (n,) D's raw output at x_real (centres a critic's
+    # colours)
 
 
 @dataclass(frozen=True)

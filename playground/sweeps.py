@@ -37,7 +37,6 @@ CARD_LOSSES = ("minimax", "nonsaturating")
 # ~1250 with crisp samples (gamma = 1 also covers them, blurrier); on the grid, only gamma = 1
 # covers 25/25 for every seed.
 R1_GAMMA_BY_DATASET = {"ring8": 0.1, "grid25": 1.0}
-DEFAULT_R1_GAMMA = 0.1
 METRIC_FIELDS = ("modes_captured", "n_modes", "high_quality", "reverse_kl", "js_grid", "sliced_w")
 COMPARED_METRICS = ("modes_captured", "high_quality", "reverse_kl", "js_grid", "sliced_w")
 # +1: higher is better (more modes, more samples near a mode); -1: lower is better (divergences
@@ -49,7 +48,7 @@ VERDICT_LABELS = metrics.LABELS
 
 def default_r1_gamma(dataset: str) -> float:
     """The R1 weight the comparison uses by default on a dataset (see R1_GAMMA_BY_DATASET)."""
-    return R1_GAMMA_BY_DATASET.get(dataset, DEFAULT_R1_GAMMA)
+    return R1_GAMMA_BY_DATASET.get(dataset, catalog.DEFAULT_GAMMA)
 
 
 def recommended_for(base: TrainConfig) -> Callable[[Mapping], dict]:

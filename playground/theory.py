@@ -23,8 +23,11 @@ LOG2 = float(np.log(2.0))
 LOG4 = float(np.log(4.0))
 
 
-def _sigmoid(logits: np.ndarray) -> np.ndarray:
-    return np.exp(-np.logaddexp(0.0, -logits))  # exact for very negative logits too
+def sigmoid(logits: np.ndarray) -> np.ndarray:
+    """1 / (1 + exp(-logits)) without overflow for any logit (the package's one sigmoid); a NaN
+    logit (a diverged run's) gives NaN without a warning."""
+    with np.errstate(invalid="ignore"):
+        return np.exp(-np.logaddexp(0.0, -logits))  # exact for very negative logits too
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,8 +259,8 @@ def saturation_curves(d: np.ndarray) -> SaturationCurves:
 # how much push a fake gets from each loss where D rejects it (l very negative) or accepts it.
 G_LOSS_CURVES = {
     # name: (loss(o), d loss / d o), o: D's output
-    "minimax": (lambda o: -np.logaddexp(0.0, o), lambda o: -_sigmoid(o)),
-    "nonsaturating": (lambda o: np.logaddexp(0.0, -o), lambda o: -(1.0 - _sigmoid(o))),
+    "minimax": (lambda o: -np.logaddexp(0.0, o), lambda o: -sigmoid(o)),
+    "nonsaturating": (lambda o: np.logaddexp(0.0, -o), lambda o: -(1.0 - sigmoid(o))),
     "lsgan": (lambda o: 0.5 * (o - 1.0) ** 2, lambda o: o - 1.0),
     "hinge": (lambda o: -o, lambda o: -np.ones_like(o)),
     "wgan_gp": (lambda o: -o, lambda o: -np.ones_like(o)),
@@ -275,7 +278,7 @@ def d_fake_histogram(d_fake_logits: np.ndarray, edges: np.ndarray) -> np.ndarray
     """Fraction of fake points whose D(G(z)) = sigmoid(logit) falls in each bin of `edges`;
     values beyond the outer edges are counted in the outer bins, so nothing is dropped."""
     logits = np.asarray(d_fake_logits, dtype=np.float64)
-    d = _sigmoid(logits)
+    d = sigmoid(logits)
     counts, _ = np.histogram(np.clip(d, edges[0], edges[-1]), edges)
     return counts / max(len(d), 1)
 
@@ -306,7 +309,7 @@ def fit_discriminator_1d(
     w = np.zeros(phi_r.shape[1])
     for _ in range(steps):
         # d/dl softplus(-l) = -(1 - σ(l)),  d/dl softplus(l) = σ(l)
-        grad = -(1.0 - _sigmoid(phi_r @ w)) @ phi_r / len(phi_r) + _sigmoid(
+        grad = -(1.0 - sigmoid(phi_r @ w)) @ phi_r / len(phi_r) + sigmoid(
             phi_f @ w
         ) @ phi_f / len(phi_f)
         w -= lr * grad

@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
 from playground.presets import PRESETS
+from playground.training import GANRun
 from playground.ui import live
 from playground.ui.session import (
     ACTIVE_KEY,
@@ -201,6 +202,24 @@ def test_live_changes_keep_the_run_and_structural_changes_reset():
     at.slider(key="depth").set_value(2).run()
     assert at.session_state[RUN_KEY].step_count == 0
     assert at.session_state[RUN_KEY].config.depth == 2
+
+
+def test_the_sidebar_lets_the_engine_decide_what_applies_mid_run(monkeypatch):
+    asked = []
+    reconfigure = GANRun.reconfigure
+
+    def spy(self, cfg):
+        asked.append(reconfigure(self, cfg))
+        return asked[-1]
+
+    monkeypatch.setattr(GANRun, "reconfigure", spy)
+    at = app()
+    click(at, "playground.step")
+    at.toggle(key="r2").set_value(True).run()
+    at.select_slider(key="batch_size").set_value(128).run()
+    assert asked == [False, True]  # R2 applied in place; the batch size needs a new run
+    assert at.session_state[RUN_KEY].step_count == 0
+    assert at.session_state[RUN_KEY].config.r2_gamma > 0
 
 
 def test_diverging_preset_shows_the_verdict_and_keeps_working():

@@ -76,8 +76,8 @@ def test_a_config_with_a_large_block_of_randomness_draws_shorter_blocks():
     n = block_length(cfg)
     assert n < BLOCK
     run = GANRun(cfg, eval_every=0)
-    assert run.population._x_block.shape[0] == n
-    assert run.population._zd_block.numel() <= MAX_BLOCK_FLOATS
+    assert run.population.streams.blocks.x_real.shape[0] == n
+    assert run.population.streams.blocks.z_d.numel() <= MAX_BLOCK_FLOATS
     assert n * randomness_per_step(cfg) <= MAX_BLOCK_FLOATS
     run.advance(n + 2)  # crosses a refill
     assert run.step_count == n + 2 and len(run.history.steps["step"]) == n + 2

@@ -3,7 +3,7 @@ step (the replayed run's history equals the original's, row for row)."""
 
 import pytest
 
-from playground import GANRun, TrainConfig, training
+from playground import GANRun, TrainConfig
 from playground.changes import (
     CHANGES_PARAM,
     STEP_PARAM,
@@ -17,12 +17,6 @@ from playground.changes import (
 )
 
 TINY = TrainConfig(hidden=16, depth=2, batch_size=32, loss="minimax", device="cpu")
-
-
-def test_the_live_fields_are_the_engines():
-    from playground.changes import LIVE_FIELDS
-
-    assert LIVE_FIELDS == training.LIVE_FIELDS
 
 
 def test_a_settings_change_holds_only_what_changed():

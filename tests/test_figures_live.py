@@ -30,7 +30,7 @@ def snapshot(n: int = 512, grid: int = 64, loss: str = "nonsaturating") -> Snaps
     f32 = lambda *shape: rng.standard_normal(shape).astype(np.float32)  # noqa: E731
     axis = np.linspace(-3, 3, grid, dtype=np.float32)
     return Snapshot(
-        step=10, x_real=f32(n, 2), x_fake=0.5 * f32(n, 2), d_fake=f32(n), g_grad=f32(n, 2),
+        step=10, x_real=f32(n, 2), x_fake=0.5 * f32(n, 2), d_fake_raw=f32(n), g_grad=f32(n, 2),
         grid_x=axis, grid_y=axis, d_grid=rng.uniform(size=(grid, grid)).astype(np.float32),
         warp=f32(18, 41, 2), loss=loss,
     )

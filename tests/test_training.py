@@ -4,11 +4,10 @@ import numpy as np
 import pytest
 import torch
 import torch.nn as nn
-import torch.nn.functional as F
 
-from playground import GANRun, Population, TrainConfig, catalog, train
-from playground.models import init_layers, mlp_sizes
-from playground.training import _D_INIT, _G_INIT, BLOCK, TRAIN_THREADS, _stream
+from playground import GANRun, Population, catalog, losses, train
+from playground.reference import textbook_nets, textbook_step
+from playground.training import BLOCK, TRAIN_THREADS
 
 
 def _weights(pop):
@@ -81,6 +80,31 @@ def test_live_update_changes_the_game_without_reset(tiny):
         run.update(lr_d=-1.0)
 
 
+def test_reconfigure_applies_live_fields_in_place_as_if_the_run_had_started_with_them(tiny):
+    live = tiny.replace(loss="lsgan", r1_gamma=0.5, lr_g=2e-3, beta1=0.0, g_ema=0.9)
+    changed, fresh = GANRun(tiny), GANRun(live)
+    assert changed.reconfigure(live) is False  # applied: no reset needed
+    assert changed.config == live and changed.step_count == 0
+    changed.advance(20)
+    fresh.advance(20)
+    for name, column in fresh.history.steps.items():
+        np.testing.assert_array_equal(changed.history.steps[name], column, err_msg=name)
+
+
+def test_reconfigure_with_a_structural_change_asks_for_a_reset_and_changes_nothing(tiny):
+    run = GANRun(tiny)
+    run.advance(3)
+    before = [p.detach().clone() for p in run.population.D.params]
+    for cfg in (tiny.replace(hidden=32), tiny.replace(seed=1, loss="minimax"),
+                tiny.replace(d_steps=2), tiny.replace(dataset="grid25")):
+        assert run.reconfigure(cfg) is True, cfg
+        assert run.config == tiny  # not even the live part of cfg was applied
+        assert run.population.members.games == [losses.LOSSES["nonsaturating"]]
+    run.advance(1)  # the run goes on as it was
+    assert run.step_count == 4 and run.config.loss == "nonsaturating"
+    assert not all(torch.equal(a, b) for a, b in zip(before, run.population.D.params))
+
+
 def test_non_finite_losses_stop_with_diverged_and_no_exception(tiny):
     # SGD on a huge R1 penalty: each D step multiplies the weights, which overflow within steps
     cfg = tiny.replace(optimizer="sgd", lr_d=1.0, r1_gamma=1000.0, activation="leaky_relu")
@@ -96,9 +120,10 @@ def test_snapshot_has_float32_arrays_for_the_live_view(tiny):
     run.advance(100)
     s = run.snapshot()
     assert s.step == 100 and s.loss == "nonsaturating"
-    for name in ("x_real", "x_fake", "d_fake", "g_grad", "grid_x", "grid_y", "d_grid", "warp"):
+    for name in ("x_real", "x_fake", "d_fake_raw", "d_real_raw", "g_grad", "grid_x", "grid_y",
+                 "d_grid", "warp"):
         assert getattr(s, name).dtype == np.float32, name
-    assert s.x_fake.shape == s.g_grad.shape and s.d_fake.shape == (len(s.x_fake),)
+    assert s.x_fake.shape == s.g_grad.shape and s.d_fake_raw.shape == (len(s.x_fake),)
     assert s.d_grid.shape == (len(s.grid_y), len(s.grid_x))
     assert ((s.d_grid >= 0) & (s.d_grid <= 1)).all()
     assert s.metrics["step"] == 100 and s.metrics["n_modes"] == 8
@@ -111,78 +136,11 @@ def test_snapshot_gradient_is_the_selected_loss_gradient(tiny):
     s_ns = ns.snapshot()
     ns.update(loss="minimax")
     s_mm = ns.snapshot()
-    d = 1 / (1 + np.exp(-s_ns.d_fake.astype(np.float64)))
+    d = 1 / (1 + np.exp(-s_ns.d_fake_raw.astype(np.float64)))
     ratio = np.linalg.norm(s_ns.g_grad, axis=1) / np.linalg.norm(s_mm.g_grad, axis=1)
     np.testing.assert_allclose(ratio, (1 - d) / d, rtol=1e-3)
     cos = (s_ns.g_grad * s_mm.g_grad).sum(1)
     assert (cos > 0).all()
-
-
-def _reference_member(cfg: TrainConfig):
-    """The textbook modules and optimisers for one member, from the engine's initial weights."""
-
-    def mlp(sizes, seed):
-        layers = []
-        for j, (w, b) in enumerate(init_layers(sizes, seed)):
-            lin = nn.Linear(*w.shape)
-            with torch.no_grad():
-                lin.weight.copy_(w.T)
-                lin.bias.copy_(b[0])
-            layers.append(lin)
-            if j < len(sizes) - 2:
-                layers.append(nn.ReLU())
-        return nn.Sequential(*layers)
-
-    G = mlp(mlp_sizes(cfg.latent_dim, cfg.hidden, cfg.depth, 2), _stream(cfg.seed, _G_INIT))
-    D = mlp(mlp_sizes(2, cfg.hidden, cfg.depth, 1), _stream(cfg.seed, _D_INIT))
-    def adam(net: nn.Module, lr: float) -> torch.optim.Adam:
-        return torch.optim.Adam(net.parameters(), lr=lr, betas=(cfg.beta1, cfg.beta2))
-
-    return G, D, adam(G, cfg.lr_g), adam(D, cfg.lr_d)
-
-
-def _reference_losses(loss, d_real, d_fake):
-    """D loss and G loss of each game written out with library functions, as in the papers
-    (the caller differentiates each only w.r.t. its own player)."""
-    ones, zeros = torch.ones_like(d_real), torch.zeros_like(d_real)
-    bce = F.binary_cross_entropy_with_logits
-    if loss in ("minimax", "nonsaturating"):
-        d_loss = bce(d_real, ones) + bce(d_fake, zeros)
-        g_loss = bce(d_fake, ones) if loss == "nonsaturating" else -bce(d_fake, zeros)
-    elif loss == "lsgan":
-        d_loss = 0.5 * F.mse_loss(d_real, ones) + 0.5 * F.mse_loss(d_fake, zeros)
-        g_loss = 0.5 * F.mse_loss(d_fake, ones)
-    elif loss == "hinge":
-        d_loss = F.relu(1 - d_real).mean() + F.relu(1 + d_fake).mean()
-        g_loss = -d_fake.mean()
-    else:  # wgan_gp, without its penalty
-        d_loss = d_fake.mean() - d_real.mean()
-        g_loss = -d_fake.mean()
-    return d_loss, g_loss
-
-
-def _reference_step(cfg, G, D, opt_g, opt_d, x_real, z_d, eps, z_g):
-    for i in range(cfg.d_steps):
-        x = x_real[i].clone().requires_grad_(True)
-        fake = G(z_d[i]).detach().requires_grad_(True)
-        d_real, d_fake = D(x), D(fake)
-        d_loss, _ = _reference_losses(cfg.loss, d_real, d_fake)
-        for gamma, out, at in ((cfg.r1_gamma, d_real, x), (cfg.r2_gamma, d_fake, fake)):
-            if gamma:
-                (grad,) = torch.autograd.grad(out.sum(), at, create_graph=True)
-                d_loss = d_loss + gamma / 2 * grad.pow(2).sum(1).mean()
-        if cfg.loss == "wgan_gp":  # Gulrajani et al. 2017, Algorithm 1, lambda = 10
-            x_hat = (eps[i] * x_real[i] + (1 - eps[i]) * fake.detach()).requires_grad_(True)
-            (grad,) = torch.autograd.grad(D(x_hat).sum(), x_hat, create_graph=True)
-            d_loss = d_loss + 10 * ((grad.norm(dim=1) - 1) ** 2).mean()
-        opt_d.zero_grad()
-        d_loss.backward()
-        opt_d.step()
-    d_fake = D(G(z_g))
-    _, g_loss = _reference_losses(cfg.loss, d_fake, d_fake)
-    opt_g.zero_grad()
-    g_loss.backward()
-    opt_g.step()
 
 
 def test_population_equals_separate_textbook_runs(tiny):
@@ -195,13 +153,10 @@ def test_population_equals_separate_textbook_runs(tiny):
         tiny.replace(loss="wgan_gp", seed=0, d_steps=3, beta1=0.0, beta2=0.9),
     ]
     pop = Population(configs, eval_every=0)
-    refs = [_reference_member(c) for c in configs]
+    refs = [textbook_nets(c) for c in configs]
     for _ in range(BLOCK + 8):  # crosses a block refill
-        pop._next_block_if_used()
-        row = pop._host_row
         for k, (c, ref) in enumerate(zip(configs, refs)):
-            grp = pop._member_group[k]
-            _reference_step(c, *ref, *(b[row, grp] for b in pop._blocks()))
+            textbook_step(c, *ref, *pop.next_inputs(k))
         pop.step()
     for k, (G, D, _, _) in enumerate(refs):
         for net, params in ((G, pop.G.params), (D, pop.D.params)):
@@ -229,11 +184,11 @@ def test_a_population_mixing_every_loss_gives_each_member_its_own_trajectory(tin
     configs = [tiny.replace(**v) for v in EVERY_LOSS]
     mixed = Population(configs, eval_every=0)
     mixed.advance(40)
-    mixed._flush()
+    mixed.flush()
     for k, cfg in enumerate(configs):
         pair = Population([tiny.replace(seed=7), cfg], eval_every=0)
         pair.advance(40)
-        pair._flush()
+        pair.flush()
         for name in ("d_loss", "g_loss", "d_real", "d_fake"):
             np.testing.assert_array_equal(mixed.histories[k].steps[name],
                                           pair.histories[1].steps[name], err_msg=f"{cfg.loss}")
@@ -270,7 +225,7 @@ def test_critic_outputs_are_shown_raw_and_probabilities_as_probabilities(tiny):
         snap, steps = run.snapshot(), run.history.steps
         with torch.no_grad():
             raw = run.population.D(torch.as_tensor(snap.x_fake)[None])[0, :, 0].numpy()
-        np.testing.assert_allclose(snap.d_fake, raw, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(snap.d_fake_raw, raw, rtol=1e-5, atol=1e-6)
         if catalog.LOSSES[loss].output.kind == "probability":
             assert ((snap.d_grid >= 0) & (snap.d_grid <= 1)).all()
             assert ((steps["d_real"] > 0) & (steps["d_real"] < 1)).all()
@@ -281,7 +236,7 @@ def test_critic_outputs_are_shown_raw_and_probabilities_as_probabilities(tiny):
 def test_paired_members_share_initial_weights_data_and_trajectory_when_equal(tiny):
     a = tiny.replace(loss="minimax")
     pop = Population([a, tiny, a, tiny.replace(seed=3)])
-    x0 = pop.G(pop.z_probe).detach()
+    x0 = pop.G(pop.observer.z_probe).detach()
     assert torch.equal(x0[0], x0[1]) and torch.equal(x0[0], x0[2])
     assert not torch.equal(x0[0], x0[3])
     pop.advance(40)
@@ -311,7 +266,7 @@ def test_graphed_and_eager_steps_agree_on_cuda(tiny):
     graphed = Population(configs, eval_every=0, graph=True)
     eager.advance(2 * BLOCK + 5)
     graphed.advance(2 * BLOCK + 5)
-    assert graphed.graph_error is None and graphed._graph is not None
+    assert graphed.graph_error is None and graphed.graphed
     for a, b in zip(eager.G.params + eager.D.params, graphed.G.params + graphed.D.params):
         torch.testing.assert_close(a, b, atol=1e-4, rtol=1e-3)
 
@@ -321,7 +276,7 @@ def test_cuda_population_matches_cpu_within_tolerance(tiny):
     cpu = Population([tiny], eval_every=0)
     gpu = Population([tiny.replace(device="cuda")], eval_every=0, graph=False)
     # different devices draw different random numbers, so compare one step from equal inputs
-    assert torch.allclose(cpu.G(cpu.z_probe), gpu.G(gpu.z_probe).cpu(), atol=1e-5)
+    assert torch.allclose(cpu.G(cpu.observer.z_probe), gpu.G(gpu.observer.z_probe).cpu(), atol=1e-5)
 
 
 def test_history_is_bitwise_the_same_whatever_threads_the_caller_set(tiny):
@@ -364,7 +319,7 @@ def test_g_ema_averages_g_after_every_step_and_does_not_touch_training(tiny):
         assert torch.equal(avg[0], p[0].detach())  # g_ema = 0: the average is G itself
     assert not torch.equal(pop.G_avg.params[0][1], pop.G.params[0][1].detach())
     # members 0 and 1 share the seed: the average does not feed back into training
-    pop._flush()
+    pop.flush()
     np.testing.assert_array_equal(pop.histories[0].steps["g_loss"],
                                   pop.histories[1].steps["g_loss"])
 
@@ -374,8 +329,8 @@ def test_g_ema_is_what_metrics_and_the_snapshot_see(tiny):
     run.advance(30)
     samples = run.population.eval_samples()[0]
     with torch.no_grad():
-        raw = run.population.G(run.population.z_eval).numpy()[0]
-        avg = run.population.G_avg(run.population.z_eval).numpy()[0]
+        raw = run.population.G(run.population.observer.z_eval).numpy()[0]
+        avg = run.population.G_avg(run.population.observer.z_eval).numpy()[0]
     np.testing.assert_array_equal(samples, avg)
     assert not np.allclose(samples, raw)
     snap = run.snapshot()

@@ -26,6 +26,7 @@ from plotly.subplots import make_subplots
 
 from ..catalog import LOSSES, PROBABILITY, Output
 from ..records import Snapshot
+from ..theory import sigmoid
 
 LAYERS = ("D(x) heatmap", "real", "fake", "G gradient", "latent grid")
 DEFAULT_LAYERS = ("D(x) heatmap", "real", "fake", "G gradient")
@@ -127,8 +128,8 @@ def d_scale(snap: Snapshot, half_width: float | None = None) -> DScale:
 
 
 def _critic_centre(snap: Snapshot) -> float:
-    real = np.nanmean(snap.d_real) if snap.d_real is not None else np.nan
-    centre = (float(real) + float(np.nanmean(snap.d_fake))) / 2
+    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
+    centre = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
     return centre if math.isfinite(centre) else 0.0
 
 
@@ -144,7 +145,7 @@ def shown_d(snap: Snapshot, d: np.ndarray) -> np.ndarray:
     """D's raw outputs as the pages show them: probabilities for the minimax and NS games."""
     d = _f32(d)
     if LOSSES[snap.loss].output.kind == "probability":
-        return (1.0 / (1.0 + np.exp(-np.clip(d, -60, 60)))).astype(np.float32)
+        return sigmoid(d).astype(np.float32)
     return d
 
 
@@ -203,7 +204,7 @@ def landscape_figure(
             hoverinfo="skip",
         ))
     if "fake" in layers:
-        d_shown = shown_d(snap, snap.d_fake)
+        d_shown = shown_d(snap, snap.d_fake_raw)
         fake = _f32(snap.x_fake)
         outside = _outside(fake, bounds)
         data.append(dict(

@@ -543,7 +543,7 @@ def _samples(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     pop = sweep.populations[0]
     ds = pop.dataset
     index = {(c.variant, c.config.seed): i for i, c in enumerate(sweep.cells)}
-    reference = ds.centers if ds.centers is not None else pop.x_eval[0][:GRID_SAMPLES]
+    reference = ds.centers if ds.centers is not None else pop.observer.x_eval[0][:GRID_SAMPLES]
     st.subheader("Samples")
     columns = st.columns(min(2, len(variants)))
     for i, v in enumerate(variants):

@@ -60,7 +60,7 @@ def _game() -> None:
     datasets = [d for d in DATASETS if d != "custom" or st.session_state.get(session.CUSTOM_KEY)]
     st.selectbox(
         "Data", datasets, key="dataset", format_func=DATASET_LABELS.get,
-        on_change=session.on_structural_change,
+        on_change=session.on_setting_change,
         help="The real distribution G must learn. The ring and the grid are mixtures of "
              "Gaussians, so modes captured and % high-quality samples can be counted. "
              "Changing it restarts the run.",
@@ -68,34 +68,34 @@ def _game() -> None:
     render_draw_button()
     st.selectbox(
         "Loss", catalog.NAMES, key="loss", format_func=catalog.label,
-        on_change=session.on_live_change, help=loss_help(),
+        on_change=session.on_setting_change, help=loss_help(),
     )
     _recommended_settings()
     st.toggle(
-        "R1 penalty on D", key="r1", on_change=session.on_live_change,
+        "R1 penalty on D", key="r1", on_change=session.on_setting_change,
         help="Adds γ/2 · E‖∇x D(x_real)‖² to D's loss (Mescheder et al. 2018): D may not be "
              "steep on the real data, which damps oscillation and helps G cover all modes. "
              "Applies to the running game.",
     )
     st.select_slider(
         "R1 strength γ", _options(GAMMA_OPTIONS, "r1_gamma"), key="r1_gamma",
-        disabled=not st.session_state.get("r1"), on_change=session.on_live_change,
+        disabled=not st.session_state.get("r1"), on_change=session.on_setting_change,
         help="Larger γ: a smoother D and steadier training, but blurrier samples (γ = 1 on the "
              "ring spreads the modes). Applies to the running game.",
     )
     st.toggle(
-        "R2 penalty on D (fakes)", key="r2", on_change=session.on_live_change,
+        "R2 penalty on D (fakes)", key="r2", on_change=session.on_setting_change,
         help="Adds γ/2 · E‖∇x D(G(z))‖² to D's loss: R1's penalty on the fake points instead "
              "of the real ones (Mescheder et al. 2018). Combines with any loss and with R1. "
              "Applies to the running game.",
     )
     st.select_slider(
         "R2 strength γ", _options(GAMMA_OPTIONS, "r2_gamma"), key="r2_gamma",
-        disabled=not st.session_state.get("r2"), on_change=session.on_live_change,
+        disabled=not st.session_state.get("r2"), on_change=session.on_setting_change,
         help="Weight of the R2 penalty. Applies to the running game.",
     )
     st.toggle(
-        "Judge an averaged G", key="ema", on_change=session.on_live_change,
+        "Judge an averaged G", key="ema", on_change=session.on_setting_change,
         help="Keeps an exponential moving average of G's weights (as Mescheder et al. 2018 and "
              "StyleGAN evaluate with): metrics and the verdict use the averaged G, and the "
              "landscape shows its points as orange rings. It damps the wobble of a G that "
@@ -104,7 +104,7 @@ def _game() -> None:
     )
     st.select_slider(
         "Averaging decay", _options(EMA_OPTIONS, "g_ema"), key="g_ema",
-        disabled=not st.session_state.get("ema"), on_change=session.on_live_change,
+        disabled=not st.session_state.get("ema"), on_change=session.on_setting_change,
         format_func=lambda v: f"{v:g}",
         help="avg ← decay · avg + (1 − decay) · G after every G step: 0.999 averages over "
              "about the last 1000 steps.",
@@ -140,30 +140,30 @@ def _training() -> None:
     st.subheader("Training")
     c1, c2 = st.columns(2)
     c1.select_slider(
-        "lr of G", _options(LR_OPTIONS, "lr_g"), key="lr_g", on_change=session.on_live_change,
+        "lr of G", _options(LR_OPTIONS, "lr_g"), key="lr_g", on_change=session.on_setting_change,
         format_func=lambda v: f"{v:g}",
         help="Generator step size. Applies to the running game (the optimizer state is kept).",
     )
     c2.select_slider(
-        "lr of D", _options(LR_OPTIONS, "lr_d"), key="lr_d", on_change=session.on_live_change,
+        "lr of D", _options(LR_OPTIONS, "lr_d"), key="lr_d", on_change=session.on_setting_change,
         format_func=lambda v: f"{v:g}",
         help="Discriminator step size. A D much faster than G wins early, which is when the "
              "minimax loss saturates. Applies to the running game.",
     )
     st.slider(
-        "D steps per G step", *D_STEPS, key="d_steps", on_change=session.on_structural_change,
+        "D steps per G step", *D_STEPS, key="d_steps", on_change=session.on_setting_change,
         help="k of Goodfellow et al.'s Algorithm 1. More D steps: a stronger D, a more "
              "informative but more saturating signal for G. Restarts the run.",
     )
     st.radio(
         "Optimizer", OPTIMIZERS, key="optimizer", horizontal=True,
-        on_change=session.on_structural_change,
+        on_change=session.on_setting_change,
         help="Adam rescales each gradient, which hides most of minimax's vanishing gradient; "
              "plain SGD shows it. Restarts the run.",
     )
     st.select_slider(
         "Batch size", _options(BATCH_OPTIONS, "batch_size"), key="batch_size",
-        on_change=session.on_structural_change,
+        on_change=session.on_setting_change,
         help="Real and fake samples per step. Larger: less noisy gradients, fewer steps/s. "
              "Restarts the run.",
     )
@@ -174,24 +174,24 @@ def _network() -> None:
     c1, c2 = st.columns(2)
     c1.select_slider(
         "Width", _options(HIDDEN_OPTIONS, "hidden"), key="hidden",
-        on_change=session.on_structural_change,
+        on_change=session.on_setting_change,
         help="Units per hidden layer of G and of D. Restarts the run.",
     )
     c2.slider(
-        "Depth", *DEPTH, key="depth", on_change=session.on_structural_change,
+        "Depth", *DEPTH, key="depth", on_change=session.on_setting_change,
         help="Hidden layers of G and of D. Restarts the run.",
     )
     c1.number_input(
-        "Latent dim", *LATENT_DIM, key="latent_dim", on_change=session.on_structural_change,
+        "Latent dim", *LATENT_DIM, key="latent_dim", on_change=session.on_setting_change,
         help="Dimension of z ~ N(0, I). The warped-grid layer shows the first two. "
              "Restarts the run.",
     )
     c2.selectbox(
-        "Activation", ACTIVATIONS, key="activation", on_change=session.on_structural_change,
+        "Activation", ACTIVATIONS, key="activation", on_change=session.on_setting_change,
         help="Hidden-layer nonlinearity of both networks. Restarts the run.",
     )
     st.number_input(
-        "Seed", 0, 2**31 - 1, key="seed", on_change=session.on_structural_change,
+        "Seed", 0, 2**31 - 1, key="seed", on_change=session.on_setting_change,
         help="Initial weights, data and noise all derive from it: the same config and seed "
              "replay the same run (Reset too). Restarts the run.",
     )

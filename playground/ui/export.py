@@ -104,7 +104,7 @@ def compare_downloads(sweep, variants: list[str], seed: int, base: TrainConfig) 
         return
     frames, notes = list(kept["frames"]), list(kept["notes"])
     pop = sweep.populations[0]
-    real, bounds = pop.x_eval[0][:400], pop.dataset.bounds
+    real, bounds = pop.observer.x_eval[0][:400], pop.dataset.bounds
     c1, c2 = st.columns(2)
     c1.download_button(
         "Replay (animated GIF)", data=lambda: panels_gif(frames, variants, real, bounds, notes),

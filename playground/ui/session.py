@@ -54,12 +54,11 @@ LOG_KEY = "playground.changes"  # changes.ChangeLog: the run's start and its mid
 PLAN_KEY = "playground.plan"  # changes.Plan: what a run opened from a link still replays
 RESEED_KEY = "playground.reseed"  # a link's replay applied a setting the sidebar does not show
 
-# Widget keys that are config fields (and URL parameter names); "r1" is the on/off toggle
-# of R1, whose strength lives in "r1_gamma".
-STRUCTURAL = ("dataset", "d_steps", "optimizer", "batch_size", "hidden", "depth", "latent_dim",
-              "activation", "seed")
-LIVE = ("loss", "lr_g", "lr_d")  # plus r1 / r1_gamma and ema / g_ema: applied mid-run, no reset
-DEFAULT_GAMMA = 0.1
+# Widget keys that are config fields (and URL parameter names), besides the penalties and the
+# averaged G: "r1" / "r2" / "ema" toggle them, their strengths live in "r1_gamma", "r2_gamma",
+# "g_ema". Which of them apply mid-run is the engine's to say (on_setting_change).
+FIELDS = ("dataset", "loss", "lr_g", "lr_d", "d_steps", "optimizer", "batch_size", "hidden",
+          "depth", "latent_dim", "activation", "seed")
 DEFAULT_EMA = 0.999
 
 EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
@@ -249,11 +248,12 @@ def reset_run(cfg: TrainConfig, eval_every: int | None = None) -> None:
 def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
     """Set the widget keys to `cfg` (before the widgets are drawn, or from a callback)."""
     ss = st.session_state
-    values: dict[str, object] = {name: getattr(cfg, name) for name in STRUCTURAL + LIVE}
+    values: dict[str, object] = {name: getattr(cfg, name) for name in FIELDS}
     values["r1"] = cfg.r1_gamma > 0
-    values["r1_gamma"] = cfg.r1_gamma if cfg.r1_gamma > 0 else ss.get("r1_gamma", DEFAULT_GAMMA)
+    gamma = catalog.DEFAULT_GAMMA  # a penalty's strength before the user ever set one
+    values["r1_gamma"] = cfg.r1_gamma if cfg.r1_gamma > 0 else ss.get("r1_gamma", gamma)
     values["r2"] = cfg.r2_gamma > 0
-    values["r2_gamma"] = cfg.r2_gamma if cfg.r2_gamma > 0 else ss.get("r2_gamma", DEFAULT_GAMMA)
+    values["r2_gamma"] = cfg.r2_gamma if cfg.r2_gamma > 0 else ss.get("r2_gamma", gamma)
     values["ema"] = cfg.g_ema > 0
     values["g_ema"] = cfg.g_ema if cfg.g_ema > 0 else ss.get("g_ema", DEFAULT_EMA)
     for key, value in values.items():
@@ -264,7 +264,7 @@ def seed_widgets(cfg: TrainConfig, *, only_missing: bool = False) -> None:
 def widget_config() -> TrainConfig:
     """The config the widgets describe; fields without a widget keep the running values."""
     ss = st.session_state
-    changes = {name: ss[name] for name in STRUCTURAL + LIVE}
+    changes = {name: ss[name] for name in FIELDS}
     changes["r1_gamma"] = float(ss["r1_gamma"]) if ss["r1"] else 0.0
     changes["r2_gamma"] = float(ss["r2_gamma"]) if ss["r2"] else 0.0
     changes["g_ema"] = float(ss["g_ema"]) if ss["ema"] else 0.0
@@ -424,18 +424,30 @@ def sync_url() -> None:
 
 # -- widget callbacks ----------------------------------------------------------------------------
 @_locked
-def on_structural_change() -> None:
-    """Data, architecture, optimizer or seed changed: a new game from step 0."""
+def on_setting_change() -> None:
+    """A setting changed: the engine applies it to the running game if it can
+    (GANRun.reconfigure, config.LIVE_FIELDS); otherwise a new game from step 0."""
+    r = run()
     try:
         cfg = widget_config()
         check_budget(cfg)
     except ValueError as e:
-        seed_widgets(run().config)
+        seed_widgets(r.config)
         notify("error", f"That setting was rejected: {escape(e, 600)}. The previous run is "
                         "kept.")
         return
-    reset_run(cfg)
-    notify("info", "Data, network, optimizer or seed changed: the game restarted from step 0.")
+    before = r.config
+    if r.reconfigure(cfg):
+        reset_run(cfg)
+        notify("info", "Data, network, optimizer or seed changed: the game restarted from step 0.")
+        return
+    change = changes.settings_change(r.step_count, before, cfg)
+    if change is None:  # the browser echoing settings a link's replay set: nothing changed
+        return
+    _leave_plan()
+    st.session_state[LOG_KEY].record(change)
+    st.session_state[REPLAY_KEY].retake(r)
+    notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
 
 
 @_locked
@@ -447,22 +459,6 @@ def apply_recommended() -> None:
     seed_widgets(cfg)
     reset_run(cfg)
     notify("info", "Restarted from step 0 with this loss's recommended settings.")
-
-
-@_locked
-def on_live_change() -> None:
-    """Loss, R1 or a learning rate changed: applied to the running game, no reset."""
-    r = run()
-    cfg = widget_config()
-    change = changes.settings_change(r.step_count, r.config, cfg)
-    if change is None:  # the browser echoing settings a link's replay set: nothing changed
-        return
-    _leave_plan()
-    st.session_state[LOG_KEY].record(change)
-    r.update(loss=cfg.loss, r1_gamma=cfg.r1_gamma, r2_gamma=cfg.r2_gamma, lr_g=cfg.lr_g,
-             lr_d=cfg.lr_d, g_ema=cfg.g_ema)
-    st.session_state[REPLAY_KEY].retake(r)
-    notify("info", f"Applied to the running game at step {r.step_count:,} (no reset).")
 
 
 def upload_key() -> str:

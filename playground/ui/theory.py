@@ -50,7 +50,7 @@ def live_d_fake() -> tuple[np.ndarray, str] | None:
         snap = run.snapshot()
     if LOSSES[snap.loss].output.kind != "probability":
         return None  # LSGAN, hinge and critic outputs are not logits of a probability
-    logits = np.asarray(snap.d_fake, dtype=np.float64).ravel()
+    logits = np.asarray(snap.d_fake_raw, dtype=np.float64).ravel()
     if logits.size == 0:
         return None
     return logits, f"your run ({snap.loss}, step {snap.step})"
@@ -64,7 +64,7 @@ def live_d_fake() -> tuple[np.ndarray, str] | None:
 def saturation_curves(n: int = 400) -> theory.SaturationCurves:
     """Curves on logits spread evenly over ±13.8, i.e. D(G(z)) from 1e-6 to 1 - 1e-6."""
     logits = np.linspace(-13.8, 13.8, n)
-    return theory.saturation_curves(1.0 / (1.0 + np.exp(-logits)))
+    return theory.saturation_curves(theory.sigmoid(logits))
 
 
 @st.cache_data(show_spinner=False, **CACHE_LIMITS)
@@ -91,7 +91,7 @@ def trained_d_1d(
     x_real, x_fake = theory.sample_1d(data, n, rng), theory.sample_1d(generator, n, rng)
     centers, width = np.linspace(x[0], x[-1], 41), (x[-1] - x[0]) / 40  # width = spacing
     w = theory.fit_discriminator_1d(x_real, x_fake, centers, width, steps=1500)
-    return 1.0 / (1.0 + np.exp(-theory.rbf_features(x, centers, width) @ w))
+    return theory.sigmoid(theory.rbf_features(x, centers, width) @ w)
 
 
 @st.cache_data(show_spinner=False, **CACHE_LIMITS)

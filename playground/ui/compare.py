@@ -17,7 +17,6 @@ import html
 import math
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,6 +34,7 @@ from ..figures.compare import (
     variant_color,
 )
 from ..presets import COMPARISONS, DEFAULT_COMPARISON
+from ..throughput import Throughput
 from . import custom_data, export, session
 from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
@@ -46,7 +46,6 @@ SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
 LOCK_KEY, TICKS_KEY = "compare.lock", "compare.ticks"
 TICK_EVERY = 0.2  # a short interval: the next tick starts as soon as this one ends
 TRAIN_SECONDS = 1.2  # training per tick (whole blocks of steps); drawing takes a fraction
-TICK_WINDOW = 8  # ticks the displayed rate is averaged over
 GRID_SEEDS = 8  # seeds drawn in the sample panels (the tables use all of them)
 GRID_SAMPLES = 300  # generated points per panel
 
@@ -228,7 +227,8 @@ def start() -> None:
         ss[ERROR_KEY] = str(e)
         return
     ss[SPEC_KEY], ss[RUNNING_KEY] = spec, True
-    ss[TICKS_KEY] = deque([(time.perf_counter(), 0)], maxlen=TICK_WINDOW)
+    ss[TICKS_KEY] = Throughput()
+    ss[TICKS_KEY].tick(time.perf_counter(), 0)
     ss["compare.started"] = time.perf_counter()
     ss.pop("compare.finished", None)
     ss.pop(ERROR_KEY, None)
@@ -330,22 +330,11 @@ def _train(sweep: sweeps.Sweep) -> None:
             if got:
                 with _lock():
                     sweep.advance_for(TRAIN_SECONDS)
-        ss[TICKS_KEY].append((time.perf_counter(), sweep.model_steps_done))
+        ss[TICKS_KEY].tick(time.perf_counter(), sweep.model_steps_done)
     if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
         ss[RUNNING_KEY] = False
         ss["compare.finished"] = time.perf_counter()
         st.rerun()
-
-
-def rate_and_eta(ticks, remaining: int) -> tuple[float, float] | None:
-    """(model-steps per wall second over the recorded ticks, seconds left at that rate)."""
-    if len(ticks) < 2:
-        return None
-    (t0, s0), (t1, s1) = ticks[0], ticks[-1]
-    if t1 <= t0 or s1 <= s0:
-        return None
-    rate = (s1 - s0) / (t1 - t0)
-    return rate, remaining / rate
 
 
 def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
@@ -358,10 +347,10 @@ def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     if view.done:
         text = f"Done: {shape}, {done_text}, in {wall:.0f} s on {sweep.device}"
     elif ss.get(RUNNING_KEY):
-        estimate = rate_and_eta(ss.get(TICKS_KEY, ()),
-                                view.model_steps_total - view.model_steps)
-        pace = ("estimating the time left" if estimate is None else
-                f"{estimate[0]:,.0f} model-steps/s, about {_duration(estimate[1])} left")
+        meter = ss.get(TICKS_KEY) or Throughput()
+        left = meter.eta(view.model_steps_total - view.model_steps)
+        pace = ("estimating the time left" if left is None else
+                f"{meter.rate():,.0f} model-steps/s, about {_duration(left)} left")
         text = f"Training {shape}: {done_text} · {pace} ({wall:.0f} s so far)"
     else:
         text = f"Stopped: {shape}, {done_text}, after {wall:.0f} s"

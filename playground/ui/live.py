@@ -31,6 +31,7 @@ from ..figures.live import (
 )
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
+from ..replay import REPLAY_MAX
 from ..training import device_label
 from . import duel, session
 from .controls import render_controls
@@ -358,7 +359,7 @@ def _replay_slider(view: View) -> None:
     st.select_slider(
         "Replay: scrub back through the run", steps, key=key,
         format_func=lambda s: f"step {s:,}", on_change=_scrubbed, args=(key, view.step),
-        help=f"Up to {session.REPLAY_MAX} frames spread over the whole run (memory stays "
+        help=f"Up to {REPLAY_MAX} frames spread over the whole run (memory stays "
              "bounded). Play or Step return to the latest step.",
     )
 

@@ -8,7 +8,7 @@ import dataclasses
 import os
 import sys
 
-from .. import catalog, config
+from .. import catalog, config, params
 from ..config import TrainConfig
 
 
@@ -35,19 +35,6 @@ CHOICES = {"dataset": config.DATASETS, "loss": config.G_LOSSES, "optimizer": con
 
 def _flag(name: str) -> str:
     return "--" + name.replace("_", "-")
-
-
-def _parse_value(field: dataclasses.Field, text: str):
-    default = field.default
-    kind = type(default) if default is not None else float  # mode_std: float | None
-    try:
-        if kind is int:
-            return int(text)
-        if kind is float:
-            return float(text)
-    except ValueError:
-        raise UsageError(f"{_flag(field.name)}: {text!r} is not a number") from None
-    return text
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False) -> None:
@@ -99,34 +86,16 @@ def note_recommended(losses, applied: bool) -> None:
 def config_values(args: argparse.Namespace) -> dict[str, list]:
     """{field: [values...]} for the flags the user gave (lists of one without multi)."""
     out = {}
-    for f in CONFIG_FLAGS:
-        raw = getattr(args, f.name)
-        if raw is None:
-            continue
-        out[f.name] = [_parse_value(f, v.strip()) for v in str(raw).split(",") if v.strip()]
-        if not out[f.name]:
-            raise UsageError(f"{_flag(f.name)}: no value given")
-    if args.points is not None:
-        out["custom_points"] = [read_points_file(args.points)]
-    return out
-
-
-def read_points_file(path: str) -> tuple[tuple[float, float], ...]:
-    """The points of a CSV file, read no further than the size limit (a device such as
-    /dev/zero never ends)."""
-    from ..data import MAX_POINTS_BYTES, read_points
-
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_POINTS_BYTES + 1)
-    except OSError as e:
-        raise UsageError(f"--points: cannot read {path}: {e.strerror}") from None
-    if len(data) > MAX_POINTS_BYTES:
-        raise UsageError(f"--points {path}: larger than {MAX_POINTS_BYTES:,} bytes, the limit")
-    try:
-        return read_points(data)
+        for f in CONFIG_FLAGS:
+            raw = getattr(args, f.name)
+            if raw is not None:
+                out[f.name] = params.parse_values(f.name, str(raw))
+        if args.points is not None:
+            out["custom_points"] = [params.read_points_file(args.points)]
     except ValueError as e:
-        raise UsageError(f"--points {path}: {e}") from None
+        raise usage_error(e) from None
+    return out
 
 
 def usage_error(e: ValueError) -> UsageError:

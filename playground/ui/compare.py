@@ -33,12 +33,12 @@ from ..figures.compare import (
     seed_panels,
     variant_color,
 )
+from ..params import config_to_params
 from ..presets import COMPARISONS, DEFAULT_COMPARISON
 from ..throughput import Throughput
 from . import custom_data, export, session
 from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
-from .share import config_to_params
 from .text import escape
 
 SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (

@@ -29,6 +29,7 @@ from ..figures.live import (
     landscape_caption,
     landscape_figure,
 )
+from ..params import config_to_params
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
 from ..replay import REPLAY_MAX
@@ -38,7 +39,6 @@ from .controls import render_controls
 from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
-from .share import config_to_params
 
 # While playing, the browser asks for a tick every TICK_EVERY s; requests that arrive during a
 # tick are queued (one at most), so a short interval just means "next tick as soon as this one

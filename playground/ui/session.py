@@ -24,12 +24,13 @@ from .. import catalog, changes
 from ..budget import check_budget
 from ..config import TrainConfig
 from ..data import read_points
+from ..params import IGNORED_PARAMS, config_to_params
 from ..presets import PRESETS
 from ..replay import Replay
 from ..throughput import Throughput
 from ..training import GANRun
 from .ranges import check_sidebar_range
-from .share import IGNORED_PARAMS, config_to_params, describe_problems, parse_params
+from .share import describe_problems, parse_params
 from .text import escape
 
 RUN_KEY = "playground.run"  # read by the theory pages: keep the name

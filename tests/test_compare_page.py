@@ -15,15 +15,15 @@ from playground.ui.compare import (
     RUNNING_KEY,
     SWEEP_KEY,
     VARIANTS,
-    card_labels,
-    default_labels,
+    card_keys,
+    default_keys,
 )
 from playground.ui.text import escape
 
 APP = "../app.py"  # relative to this file
 
 # 2 variants x 2 seeds, 100 steps of a small network: a few ticks of TRAIN_SECONDS
-TINY = {"cmp_variants": ["NS", "NS + R1 γ=0.1"], "cmp_seeds": 2, "cmp_steps": 100,
+TINY = {"cmp_variants": ["nonsaturating", "nonsaturating+r1=0.1"], "cmp_seeds": 2, "cmp_steps": 100,
         "cmp_hidden": 16, "cmp_batch_size": 32}
 
 
@@ -41,7 +41,7 @@ def test_page_opens_on_the_default_comparison():
     assert at.title[0].value.startswith("Compare losses")
     default = COMPARISONS[DEFAULT_COMPARISON]
     assert at.selectbox(key="cmp_dataset").value == default.base.dataset
-    assert at.multiselect(key="cmp_variants").value == default_labels(default.base.dataset)
+    assert at.multiselect(key="cmp_variants").value == default_keys(default.base.dataset)
     assert at.slider(key="cmp_seeds").value == default.seeds
     assert at.button(key="compare.train")
     assert SWEEP_KEY not in at.session_state
@@ -64,12 +64,12 @@ def test_the_widgets_describe_the_default_comparison_exactly():
 def test_dataset_changes_the_default_gamma():
     at = open_compare()
     at.selectbox(key="cmp_dataset").set_value("ring8").run()
-    assert at.multiselect(key="cmp_variants").value == default_labels("ring8")
-    assert "NS + R1 γ=0.1" in default_labels("ring8")
+    assert at.multiselect(key="cmp_variants").value == default_keys("ring8")
+    assert "nonsaturating+r1=0.1" in default_keys("ring8")
     at.button(key="compare.card").click().run()
-    assert at.multiselect(key="cmp_variants").value == card_labels("ring8")
+    assert at.multiselect(key="cmp_variants").value == card_keys("ring8")
     at.selectbox(key="cmp_dataset").set_value("grid25").run()
-    assert at.multiselect(key="cmp_variants").value == card_labels("grid25")
+    assert at.multiselect(key="cmp_variants").value == card_keys("grid25")
 
 
 def test_tiny_comparison_runs_to_completion():
@@ -117,7 +117,26 @@ def test_shared_url_restores_the_settings():
     assert at.slider(key="cmp_seeds").value == 3
     assert at.select_slider(key="cmp_steps").value == 10000
     assert at.select_slider(key="cmp_g_ema").value == 0
-    assert at.multiselect(key="cmp_variants").value == default_labels("grid25")
+    assert at.multiselect(key="cmp_variants").value == default_keys("grid25")
+
+
+def test_the_url_holds_the_variants_by_their_engine_names():
+    at = open_compare()
+    assert "cmp_variants" not in at.query_params  # the default comparison: a short link
+    at.multiselect(key="cmp_variants").set_value(["minimax", "hinge+r2=1"]).run()
+    assert not at.exception, at.exception
+    assert at.query_params["cmp_variants"] == ["minimax", "hinge+r2=1"]
+    shown = at.multiselect(key="cmp_variants")
+    assert [shown.format_func(k) for k in shown.value] == ["minimax", "hinge + R2 γ=1"]
+
+
+def test_a_link_with_engine_names_or_the_old_labels_opens_those_variants():
+    for values in (["minimax", "nonsaturating+r1=1"], ["minimax", "NS + R1 γ=1"]):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.query_params["cmp_variants"] = [*values, "no such variant"]
+        at.switch_page("pages/compare.py").run()
+        assert not at.exception, at.exception
+        assert at.multiselect(key="cmp_variants").value == ["minimax", "nonsaturating+r1=1"]
 
 
 def test_no_variant_is_an_error_not_a_crash():

@@ -33,7 +33,7 @@ CHOICES = {"dataset": config.DATASETS, "loss": config.G_LOSSES, "optimizer": con
            "activation": config.ACTIVATIONS, "device": config.DEVICES}
 
 
-def _flag(name: str) -> str:
+def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
 
 
@@ -46,7 +46,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False
         if f.name in CHOICES:
             text += f"one of {', '.join(CHOICES[f.name])}; "
         group.add_argument(
-            _flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
+            flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
             help=f"{text}default {default!r}",
         )
     group.add_argument(
@@ -77,7 +77,7 @@ def note_recommended(losses, applied: bool) -> None:
     for loss in dict.fromkeys(losses):
         info = catalog.LOSSES.get(loss)
         if info is not None and info.recommended:
-            flags = " ".join(f"{_flag(k)} {v:g}" if isinstance(v, float) else f"{_flag(k)} {v}"
+            flags = " ".join(f"{flag(k)} {v:g}" if isinstance(v, float) else f"{flag(k)} {v}"
                              for k, v in info.recommended.items())
             print(f"note: {info.short} is trained in {info.paper} with {flags}; add "
                   "--recommended to use them", file=sys.stderr)
@@ -116,7 +116,7 @@ def _flagify(message: str) -> str:
     name, sep, rest = message.partition(":")
     if not (sep and name.isidentifier()):
         return message
-    return f"{'--points' if name == 'custom_points' else _flag(name)}:{rest}"
+    return f"{'--points' if name == 'custom_points' else flag(name)}:{rest}"
 
 
 def parse_count(flag: str, text: str, lo: int = 0) -> int:

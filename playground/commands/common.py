@@ -22,6 +22,16 @@ class ArgumentParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def add_command(subparsers, name: str, run, *, help: str, description: str,
+                json: str) -> argparse.ArgumentParser:
+    """A subcommand: its one-line help, its description, the function that runs it, and
+    --json, which prints `json` (e.g. "one JSON object") on stdout instead of text."""
+    p = subparsers.add_parser(name, help=help, description=description)
+    p.add_argument("--json", action="store_true", help=f"print {json} on stdout")
+    p.set_defaults(run=run)
+    return p
+
+
 # Config fields a command line may set; custom_points comes from --points FILE instead.
 CONFIG_FLAGS = tuple(
     f for f in dataclasses.fields(TrainConfig) if f.name not in ("custom_points",)

@@ -10,24 +10,24 @@ import sys
 import time
 
 from ..presets import PRESETS, Preset
-from .common import UsageError, parse_count
+from .common import UsageError, add_command, parse_count
 
 MAX_SEEDS = 64
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "presets", help="list the presets, or check that each reaches its verdict",
+    p = add_command(
+        subparsers, "presets", run,
+        help="list the presets, or check that each reaches its verdict",
         description="List the presets (name, title, expected verdict, steps). With --check, "
         "train every preset headless on seeds 0..N-1, one run at a time as the Playground does, "
         "and report per preset how many seeds reached the expected verdict and the median steps "
         "and seconds to reach it. A benchmark: the seconds depend on the machine and its load.",
+        json="one JSON object",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--check", action="store_true", help="train each preset and measure it")
     p.add_argument("--seeds", default="8", help="seeds per preset for --check (default 8)")
     p.add_argument("--only", metavar="NAME[,NAME...]", help="check only these presets")
-    p.set_defaults(run=run)
 
 
 def preset_argument(parser) -> None:

@@ -15,6 +15,7 @@ from ..config import TrainConfig
 from ..records import json_safe
 from .common import (
     UsageError,
+    add_command,
     add_config_arguments,
     add_recommended_argument,
     check_writable,
@@ -35,20 +36,20 @@ PENALTIES = ("r1_gamma", "r2_gamma")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "sweep", help="train a grid of configs on paired seeds and compare them",
+    p = add_command(
+        subparsers, "sweep", run,
+        help="train a grid of configs on paired seeds and compare them",
         description="Train every combination of the comma-separated config values, each on "
         "seeds 0..N-1 (--seeds N) or the listed --seed values. Runs that share a seed start "
         "from the same weights and see the same data and noise. Example: --dataset ring8 "
         "--loss minimax,nonsaturating --r1-gamma 0,0.1 --seeds 4 --steps 2000",
+        json="a JSON list, one record per (variant, seed),",
     )
     p.add_argument("--seeds", default=None, help="train seeds 0..N-1 (default 4)")
     p.add_argument("--steps", default=None,
                    help="training steps per run (default 2000, or the preset's)")
     p.add_argument("--eval-every", default=None,
                    help="steps between metric evaluations (default 100, or the preset's)")
-    p.add_argument("--json", action="store_true",
-                   help="print a JSON list, one record per (variant, seed)")
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
     p.add_argument("--out", metavar="RESULTS.jsonl",
@@ -66,7 +67,6 @@ def register(subparsers) -> None:
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p, multi=True)
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

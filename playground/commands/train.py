@@ -13,6 +13,7 @@ from ..catalog import variant_name
 from ..records import RunResult, json_safe
 from .common import (
     UsageError,
+    add_command,
     add_config_arguments,
     add_recommended_argument,
     check_writable,
@@ -29,15 +30,16 @@ from .presets import chosen_preset, preset_argument, preset_fields
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "train", help="train one GAN and report its metrics and verdict",
+    p = add_command(
+        subparsers, "train", run,
+        help="train one GAN and report its metrics and verdict",
         description="Train one GAN on 2D data and report its mode metrics and verdict.",
+        json="one JSON object",
     )
     p.add_argument("--steps", default=None,
                    help="training steps (default 6000, or the preset's)")
     p.add_argument("--eval-every", default=None,
                    help="steps between metric evaluations (default 100, or the preset's)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
     p.add_argument("--history", metavar="CSV", help="write the per-step history")
     p.add_argument("--animation", metavar="FILE",
@@ -47,7 +49,6 @@ def register(subparsers) -> None:
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p)
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

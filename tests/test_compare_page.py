@@ -36,6 +36,17 @@ def open_compare(**state) -> AppTest:
     return at
 
 
+def train_to_the_end(at: AppTest):
+    """Press Train and tick until the sweep is done (one tick per `.run()`); the sweep."""
+    at.button(key="compare.train").click().run()
+    for _ in range(40):
+        if not at.session_state[RUNNING_KEY]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    return at.session_state[SWEEP_KEY]
+
+
 def test_page_opens_on_the_default_comparison():
     at = open_compare()
     assert at.title[0].value.startswith("Compare losses")
@@ -74,13 +85,7 @@ def test_dataset_changes_the_default_gamma():
 
 def test_tiny_comparison_runs_to_completion():
     at = open_compare(**TINY)
-    at.button(key="compare.train").click().run()
-    for _ in range(40):
-        if not at.session_state[RUNNING_KEY]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    sweep = at.session_state[SWEEP_KEY]
+    sweep = train_to_the_end(at)
     assert sweep.done and sweep.steps_done == 100
     summary, differences = (table.value for table in at.table)
     assert list(summary["variant"]) == ["NS", "NS + R1 γ=0.1"]
@@ -169,13 +174,7 @@ def test_custom_points_from_a_link_train_every_variant_on_them():
     assert any("4 points" in c.value for c in at.caption)
     for key, value in TINY.items():
         at.session_state[key] = value
-    at.button(key="compare.train").click().run()
-    for _ in range(40):
-        if not at.session_state[RUNNING_KEY]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    sweep = at.session_state[SWEEP_KEY]
+    sweep = train_to_the_end(at)
     assert sweep.done and {c.config.custom_points for c in sweep.cells} == {points}
     summary = at.table[0].value
     assert "modes captured ↑" not in summary.columns and "grid JS ↓" in summary.columns

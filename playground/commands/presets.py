@@ -37,6 +37,27 @@ def preset_argument(parser) -> None:
                         help=f"start from a preset ({', '.join(PRESETS)}); other flags override")
 
 
+EVAL_EVERY = 100  # the commands' evaluation cadence without a preset
+
+
+def length_arguments(parser, steps: int, unit: str = "training steps") -> None:
+    """--steps and --eval-every for train and sweep: the flag, else the preset's, else the
+    command's default (`steps`; evaluations every EVAL_EVERY steps)."""
+    parser.add_argument("--steps", default=None,
+                        help=f"{unit} (default {steps}, or the preset's)")
+    parser.add_argument("--eval-every", default=None,
+                        help=f"steps between metric evaluations (default {EVAL_EVERY}, or the "
+                             "preset's)")
+
+
+def run_length(args, preset: Preset | None, steps: int, min_steps: int) -> tuple[int, int]:
+    """(steps, eval_every) from `length_arguments`' flags, a UsageError naming a bad one."""
+    n = parse_count("--steps", args.steps or str(preset.steps if preset else steps), min_steps)
+    every = parse_count(
+        "--eval-every", args.eval_every or str(preset.eval_every if preset else EVAL_EVERY), 1)
+    return n, every
+
+
 def chosen_preset(args) -> Preset | None:
     if args.preset is None:
         return None

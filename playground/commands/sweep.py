@@ -28,10 +28,17 @@ from .common import (
     recommended_changes,
     write_text,
 )
-from .presets import chosen_preset, preset_argument, preset_fields
+from .presets import (
+    EVAL_EVERY,
+    chosen_preset,
+    length_arguments,
+    preset_argument,
+    preset_fields,
+    run_length,
+)
 
 MAX_SEEDS = 1024
-DEFAULT_STEPS, DEFAULT_EVAL_EVERY, DEFAULT_SEEDS = 2000, 100, 4
+DEFAULT_STEPS, DEFAULT_SEEDS = 2000, 4
 PENALTIES = ("r1_gamma", "r2_gamma")
 
 
@@ -46,10 +53,7 @@ def register(subparsers) -> None:
         json="a JSON list, one record per (variant, seed),",
     )
     p.add_argument("--seeds", default=None, help="train seeds 0..N-1 (default 4)")
-    p.add_argument("--steps", default=None,
-                   help="training steps per run (default 2000, or the preset's)")
-    p.add_argument("--eval-every", default=None,
-                   help="steps between metric evaluations (default 100, or the preset's)")
+    length_arguments(p, DEFAULT_STEPS, "training steps per run")
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
     p.add_argument("--out", metavar="RESULTS.jsonl",
@@ -71,12 +75,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     preset = chosen_preset(args)
-    steps = parse_count("--steps", args.steps or str(preset.steps if preset else DEFAULT_STEPS),
-                        1)
-    eval_every = parse_count(
-        "--eval-every",
-        args.eval_every or str(preset.eval_every if preset else DEFAULT_EVAL_EVERY), 1,
-    )
+    steps, eval_every = run_length(args, preset, DEFAULT_STEPS, 1)
     values = config_values(args)
     if args.seeds is not None and "seed" in values:
         raise UsageError("--seeds: give either --seeds N or --seed S[,S...], not both")
@@ -219,7 +218,7 @@ def failure_report(failures, out: str | None) -> str:
 
 
 def command_line(base: TrainConfig, variants: Sequence[Mapping], seeds: int, steps: int, *,
-                 eval_every: int = DEFAULT_EVAL_EVERY, recommended: bool = False) -> str | None:
+                 eval_every: int = EVAL_EVERY, recommended: bool = False) -> str | None:
     """The `sweep` command that trains the same runs as `variants` (each a loss and its
     penalties) on `base` over seeds 0..seeds-1, or None when the command line cannot say it:
     the variants must form a grid (loss × R1 γ × R2 γ), and with `recommended` the base may not
@@ -246,7 +245,7 @@ def command_line(base: TrainConfig, variants: Sequence[Mapping], seeds: int, ste
         if name == "dataset" and base.custom_points is not None:
             parts.append("--points points.csv")
     parts += [f"--seeds {seeds}", f"--steps {steps}"]
-    if eval_every != DEFAULT_EVAL_EVERY:
+    if eval_every != EVAL_EVERY:
         parts.append(f"--eval-every {eval_every}")
     if recommended and any(catalog.recommended(n) for n in losses):
         parts.append("--recommended")

@@ -2,9 +2,9 @@
 must not touch another's), and the actions the buttons and widgets trigger.
 
 The run's own config is the single source of truth. Widgets are keyed by config field name
-(the same names travel in the URL, see share.py); they are re-seeded from the run whenever
-their state is missing (first visit, or back from another page, which drops widget state),
-so the sidebar always shows the game that is actually running.
+(the same names travel in the URL, see playground/params.py); they are re-seeded from the run
+whenever their state is missing (first visit, or back from another page, which drops widget
+state), so the sidebar always shows the game that is actually running.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ ENGINE = [
     "playground.losses", "playground.training", "playground.records", "playground.metrics",
     "playground.presets", "playground.bench", "playground.budget", "playground.__main__",
     "playground.animation", "playground.point_codec", "playground.replay",
-    "playground.throughput", "playground.params",
+    "playground.throughput", "playground.params", "playground.report",
 ]
 
 

@@ -75,22 +75,32 @@ def frame_text(history: History, n_modes: int, step: int, diverged_at: int | Non
     return FrameText(step, d_loss, g_loss, verdict_at(history, n_modes, step, diverged_at))
 
 
-def shown_range(snap: Snapshot) -> tuple[float, float, float]:
-    """(lo, hi, mid) of the colours for D's shown output, as the live landscape draws them
-    (figures.live.d_scale): the loss's fixed range, or for a critic, whose level is arbitrary,
-    centred between its mean score on real and fake points, wide enough for 95% of the grid."""
+def shown_range(snap: Snapshot, half_width: float | None = None) -> tuple[float, float, float]:
+    """(lo, hi, mid) of the colours for D's shown output, one definition for the live view,
+    the duel and the GIF (figures.live.d_scale adds the words): the loss's fixed range
+    (catalog.Output), or for a critic, whose level is arbitrary, centred halfway between its
+    mean score on the real and the fake probe points and `half_width` wide on each side (by
+    default `critic_half_width`)."""
     out = LOSSES[snap.loss].output
     if out.lo is not None:
-        mid = out.mid if out.mid is not None else (out.lo + out.hi) / 2
-        return out.lo, out.hi, mid
-    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
-    mid = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
-    mid = mid if np.isfinite(mid) else 0.0
-    dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - mid)
-    dev = dev[np.isfinite(dev)]
-    half = float(np.quantile(dev, 0.95)) if len(dev) else 1.0
-    half = half if half > 1e-6 else 1.0
+        return out.lo, out.hi, (out.mid if out.mid is not None else (out.lo + out.hi) / 2)
+    mid = _critic_centre(snap)
+    half = critic_half_width(snap) if half_width is None else half_width
     return mid - half, mid + half, mid
+
+
+def _critic_centre(snap: Snapshot) -> float:
+    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
+    centre = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
+    return centre if np.isfinite(centre) else 0.0
+
+
+def critic_half_width(snap: Snapshot) -> float:
+    """Half the colour range a critic's landscape needs: 95% of its grid within it."""
+    dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - _critic_centre(snap))
+    dev = dev[np.isfinite(dev)]
+    half = float(np.quantile(dev, 0.95)) if len(dev) else 0.0
+    return half if half > 1e-6 else 1.0
 
 
 def _d_background(snap: Snapshot, size: int) -> np.ndarray:

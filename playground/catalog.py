@@ -134,3 +134,13 @@ def variant_name(loss: str, r1_gamma: float = 0.0, r2_gamma: float = 0.0) -> str
         if value > 0:
             text += f" + {name} γ={value:g}"
     return text
+
+
+def variant_key(loss: str, r1_gamma: float = 0.0, r2_gamma: float = 0.0) -> str:
+    """'nonsaturating+r1=0.1': a loss and its penalties by their engine names, for links and
+    files, which must not change when a label is reworded (`variant_name` is for people)."""
+    text = loss
+    for value, name in ((r1_gamma, "r1"), (r2_gamma, "r2")):
+        if value > 0:
+            text += f"+{name}={value:g}"
+    return text

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from .config import LIVE_FIELDS, TrainConfig
+from .params import format_value, parse_value
 
 HALF_STEPS = ("D", "G")  # a step that updated only this player
 MAX_CHARS = 1500  # of the `changes` parameter: with the config, a link stays under ~2000
@@ -44,12 +45,8 @@ class Change:
         if self.half:
             body = self.half
         else:
-            body = FIELD_SEP.join(f"{name}={_format(value)}" for name, value in self.settings)
+            body = FIELD_SEP.join(f"{name}={format_value(value)}" for name, value in self.settings)
         return f"{self.step}{STEP_SEP}{body}"
-
-
-def _format(value: object) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def settings_change(step: int, before: TrainConfig, after: TrainConfig) -> Change | None:
@@ -164,17 +161,8 @@ def _parse(part: str, last: int) -> Change:
             raise ValueError(f"expected FIELD=VALUE, got {item!r}")
         if name not in LIVE_FIELDS:
             raise ValueError(f"{name!r} cannot change mid-run (one of {', '.join(LIVE_FIELDS)})")
-        settings.append((name, _value(name, value)))
+        settings.append((name, parse_value(name, value)))
     return Change(step, settings=tuple(settings))
-
-
-def _value(name: str, text: str) -> object:
-    if name == "loss":
-        return text
-    try:
-        return float(text)
-    except ValueError:
-        raise ValueError(f"{name}: {text!r} is not a number") from None
 
 
 @dataclass

@@ -169,7 +169,7 @@ def _page_seconds() -> dict:
 
 def compare_tables(result: dict) -> str:
     """The default comparison: time on the page and headless, then every paired difference."""
-    from playground.ui.compare import METRIC_NAMES
+    from playground.report import METRIC_NAMES
 
     lines = ["| comparison | runs | steps per run | page: Train to done | headless | load "
              "(1 min, before / after) |", "|---|---|---|---|---|---|"]

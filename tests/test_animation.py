@@ -89,12 +89,15 @@ def test_html_holds_every_frame_and_plotly_itself():
 
 def test_a_critic_is_coloured_around_its_own_centre():
     from playground.animation import landscape_pixels, shown_range
+    from playground.figures.live import d_scale
 
     cfg = CFG.replace(loss="wgan_gp")
     result = train(cfg, 20, eval_every=10, frames=3)
     snap = result.frames[-1]
     lo, hi, mid = shown_range(snap)
     assert lo < mid < hi
+    scale = d_scale(snap)  # the live view's colours are the GIF's
+    assert (scale.lo, scale.hi, scale.mid) == (lo, hi, mid)
     inside = np.abs(snap.d_grid - mid) <= (hi - mid)
     assert inside.mean() > 0.94  # about 95% of the grid in range, as in the live view
     pixels = landscape_pixels(snap, make_dataset(cfg).bounds, 64)

@@ -13,6 +13,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 from streamlit.testing.v1 import AppTest
 
 from playground.config import TrainConfig
+from playground.params import config_to_params
 from playground.presets import PRESETS
 from playground.training import GANRun
 from playground.ui import live
@@ -23,7 +24,6 @@ from playground.ui.session import (
     REPLAY_KEY,
     RUN_KEY,
 )
-from playground.ui.share import config_to_params
 
 APP = "../app.py"  # relative to this file
 

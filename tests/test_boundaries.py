@@ -11,7 +11,8 @@ ENGINE = [
     "playground", "playground.config", "playground.data", "playground.models",
     "playground.losses", "playground.training", "playground.records", "playground.metrics",
     "playground.presets", "playground.bench", "playground.budget", "playground.__main__",
-    "playground.animation", "playground.point_codec",
+    "playground.animation", "playground.point_codec", "playground.replay",
+    "playground.throughput", "playground.params", "playground.report",
 ]
 
 

@@ -46,7 +46,7 @@ def test_changes_travel_as_one_readable_parameter_and_come_back_the_same():
     ("10:hidden=64", "cannot change mid-run"),
     ("2:D", "must not decrease"),
     ("ten:D", "not an integer"),
-    ("10:lr_d=fast", "not a number"),
+    ("10:lr_d=fast", "lr_d: expected a number in [1e-07, 10]"),
     ("10", "expected STEP:CHANGE"),
 ])
 def test_a_bad_change_stops_the_replay_there_and_is_named(text, problem):

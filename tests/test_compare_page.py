@@ -15,15 +15,15 @@ from playground.ui.compare import (
     RUNNING_KEY,
     SWEEP_KEY,
     VARIANTS,
-    card_labels,
-    default_labels,
+    card_keys,
+    default_keys,
 )
 from playground.ui.text import escape
 
 APP = "../app.py"  # relative to this file
 
 # 2 variants x 2 seeds, 100 steps of a small network: a few ticks of TRAIN_SECONDS
-TINY = {"cmp_variants": ["NS", "NS + R1 γ=0.1"], "cmp_seeds": 2, "cmp_steps": 100,
+TINY = {"cmp_variants": ["nonsaturating", "nonsaturating+r1=0.1"], "cmp_seeds": 2, "cmp_steps": 100,
         "cmp_hidden": 16, "cmp_batch_size": 32}
 
 
@@ -36,12 +36,23 @@ def open_compare(**state) -> AppTest:
     return at
 
 
+def train_to_the_end(at: AppTest):
+    """Press Train and tick until the sweep is done (one tick per `.run()`); the sweep."""
+    at.button(key="compare.train").click().run()
+    for _ in range(40):
+        if not at.session_state[RUNNING_KEY]:
+            break
+        at.run()
+    assert not at.exception, at.exception
+    return at.session_state[SWEEP_KEY]
+
+
 def test_page_opens_on_the_default_comparison():
     at = open_compare()
     assert at.title[0].value.startswith("Compare losses")
     default = COMPARISONS[DEFAULT_COMPARISON]
     assert at.selectbox(key="cmp_dataset").value == default.base.dataset
-    assert at.multiselect(key="cmp_variants").value == default_labels(default.base.dataset)
+    assert at.multiselect(key="cmp_variants").value == default_keys(default.base.dataset)
     assert at.slider(key="cmp_seeds").value == default.seeds
     assert at.button(key="compare.train")
     assert SWEEP_KEY not in at.session_state
@@ -64,23 +75,17 @@ def test_the_widgets_describe_the_default_comparison_exactly():
 def test_dataset_changes_the_default_gamma():
     at = open_compare()
     at.selectbox(key="cmp_dataset").set_value("ring8").run()
-    assert at.multiselect(key="cmp_variants").value == default_labels("ring8")
-    assert "NS + R1 γ=0.1" in default_labels("ring8")
+    assert at.multiselect(key="cmp_variants").value == default_keys("ring8")
+    assert "nonsaturating+r1=0.1" in default_keys("ring8")
     at.button(key="compare.card").click().run()
-    assert at.multiselect(key="cmp_variants").value == card_labels("ring8")
+    assert at.multiselect(key="cmp_variants").value == card_keys("ring8")
     at.selectbox(key="cmp_dataset").set_value("grid25").run()
-    assert at.multiselect(key="cmp_variants").value == card_labels("grid25")
+    assert at.multiselect(key="cmp_variants").value == card_keys("grid25")
 
 
 def test_tiny_comparison_runs_to_completion():
     at = open_compare(**TINY)
-    at.button(key="compare.train").click().run()
-    for _ in range(40):
-        if not at.session_state[RUNNING_KEY]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    sweep = at.session_state[SWEEP_KEY]
+    sweep = train_to_the_end(at)
     assert sweep.done and sweep.steps_done == 100
     summary, differences = (table.value for table in at.table)
     assert list(summary["variant"]) == ["NS", "NS + R1 γ=0.1"]
@@ -117,7 +122,26 @@ def test_shared_url_restores_the_settings():
     assert at.slider(key="cmp_seeds").value == 3
     assert at.select_slider(key="cmp_steps").value == 10000
     assert at.select_slider(key="cmp_g_ema").value == 0
-    assert at.multiselect(key="cmp_variants").value == default_labels("grid25")
+    assert at.multiselect(key="cmp_variants").value == default_keys("grid25")
+
+
+def test_the_url_holds_the_variants_by_their_engine_names():
+    at = open_compare()
+    assert "cmp_variants" not in at.query_params  # the default comparison: a short link
+    at.multiselect(key="cmp_variants").set_value(["minimax", "hinge+r2=1"]).run()
+    assert not at.exception, at.exception
+    assert at.query_params["cmp_variants"] == ["minimax", "hinge+r2=1"]
+    shown = at.multiselect(key="cmp_variants")
+    assert [shown.format_func(k) for k in shown.value] == ["minimax", "hinge + R2 γ=1"]
+
+
+def test_a_link_with_engine_names_or_the_old_labels_opens_those_variants():
+    for values in (["minimax", "nonsaturating+r1=1"], ["minimax", "NS + R1 γ=1"]):
+        at = AppTest.from_file(APP, default_timeout=60).run()
+        at.query_params["cmp_variants"] = [*values, "no such variant"]
+        at.switch_page("pages/compare.py").run()
+        assert not at.exception, at.exception
+        assert at.multiselect(key="cmp_variants").value == ["minimax", "nonsaturating+r1=1"]
 
 
 def test_no_variant_is_an_error_not_a_crash():
@@ -150,13 +174,7 @@ def test_custom_points_from_a_link_train_every_variant_on_them():
     assert any("4 points" in c.value for c in at.caption)
     for key, value in TINY.items():
         at.session_state[key] = value
-    at.button(key="compare.train").click().run()
-    for _ in range(40):
-        if not at.session_state[RUNNING_KEY]:
-            break
-        at.run()
-    assert not at.exception, at.exception
-    sweep = at.session_state[SWEEP_KEY]
+    sweep = train_to_the_end(at)
     assert sweep.done and {c.config.custom_points for c in sweep.cells} == {points}
     summary = at.table[0].value
     assert "modes captured ↑" not in summary.columns and "grid JS ↓" in summary.columns

@@ -9,8 +9,9 @@ import torch
 
 from playground.config import TrainConfig
 from playground.data import make_dataset, parse_points, points_csv, starter_points
+from playground.params import config_to_params, points_in_link
 from playground.point_codec import MAX_LINK_CHARS, decode_points, encode_points, fits_in_link
-from playground.ui.share import config_to_params, parse_params, points_in_link
+from playground.ui.share import parse_params
 
 
 def ring_points(n: int, decimals: int | None) -> tuple:

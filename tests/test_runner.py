@@ -141,7 +141,7 @@ def test_sweep_command_progress_and_summary(capsys, tmp_path):
                  "--out", str(out)]) == 0
     captured = capsys.readouterr()
     assert "4/4 runs" in captured.err and "model-steps/s, ETA" in captured.err
-    assert "4 runs, 20 steps each" in captured.out and "NS - minimax" in captured.out
+    assert "4 runs, 20 steps each" in captured.out and "NS vs minimax" in captured.out
 
 
 def test_ray_is_not_imported_without_the_flag_nor_any_ui_module(tmp_path):

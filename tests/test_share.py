@@ -2,8 +2,9 @@
 and what it cannot have is said, shortened, in the warning, never silently reset."""
 
 from playground.config import TrainConfig
+from playground.params import config_to_params
 from playground.ui.ranges import SIDEBAR_RANGES
-from playground.ui.share import MAX_PROBLEMS, config_to_params, describe_problems, parse_params
+from playground.ui.share import MAX_PROBLEMS, describe_problems, parse_params
 
 
 def test_a_round_trip_keeps_every_shared_field():

@@ -5,17 +5,19 @@ from __future__ import annotations
 import json
 import sys
 
-from .common import UsageError, parse_count, usage_error
+from .common import UsageError, add_command, parse_count, usage_error
 
 MAX_POPULATION = 1024  # members of one benchmarked population (memory grows with K)
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "bench", help="measure the engine's speed against the textbook loop",
+    p = add_command(
+        subparsers, "bench", run,
+        help="measure the engine's speed against the textbook loop",
         description="Steps/s of the textbook PyTorch loop, the engine with one run, and the "
         "engine with K runs batched (CUDA-graphed on a GPU), with and without R1, as ratios "
         "to the textbook loop, all measured in this one process.",
+        json="one JSON object",
     )
     p.add_argument("--device", default="auto", help="cpu, cuda or auto (default)")
     p.add_argument("--populations", default=None,
@@ -27,8 +29,6 @@ def register(subparsers) -> None:
                    help="measure instead what the Playground's duel costs: both sides as one "
                         "population of 2 against each side alone, at the Playground's "
                         "default network and batch (256) unless --batch-size is given")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:

@@ -8,7 +8,7 @@ import dataclasses
 import os
 import sys
 
-from .. import catalog, config
+from .. import catalog, config, params
 from ..config import TrainConfig
 
 
@@ -22,6 +22,16 @@ class ArgumentParser(argparse.ArgumentParser):
         sys.exit(2)
 
 
+def add_command(subparsers, name: str, run, *, help: str, description: str,
+                json: str) -> argparse.ArgumentParser:
+    """A subcommand: its one-line help, its description, the function that runs it, and
+    --json, which prints `json` (e.g. "one JSON object") on stdout instead of text."""
+    p = subparsers.add_parser(name, help=help, description=description)
+    p.add_argument("--json", action="store_true", help=f"print {json} on stdout")
+    p.set_defaults(run=run)
+    return p
+
+
 # Config fields a command line may set; custom_points comes from --points FILE instead.
 CONFIG_FLAGS = tuple(
     f for f in dataclasses.fields(TrainConfig) if f.name not in ("custom_points",)
@@ -33,21 +43,8 @@ CHOICES = {"dataset": config.DATASETS, "loss": config.G_LOSSES, "optimizer": con
            "activation": config.ACTIVATIONS, "device": config.DEVICES}
 
 
-def _flag(name: str) -> str:
+def flag(name: str) -> str:
     return "--" + name.replace("_", "-")
-
-
-def _parse_value(field: dataclasses.Field, text: str):
-    default = field.default
-    kind = type(default) if default is not None else float  # mode_std: float | None
-    try:
-        if kind is int:
-            return int(text)
-        if kind is float:
-            return float(text)
-    except ValueError:
-        raise UsageError(f"{_flag(field.name)}: {text!r} is not a number") from None
-    return text
 
 
 def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False) -> None:
@@ -59,7 +56,7 @@ def add_config_arguments(parser: argparse.ArgumentParser, *, multi: bool = False
         if f.name in CHOICES:
             text += f"one of {', '.join(CHOICES[f.name])}; "
         group.add_argument(
-            _flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
+            flag(f.name), dest=f.name, default=None, metavar="V[,V...]" if multi else "V",
             help=f"{text}default {default!r}",
         )
     group.add_argument(
@@ -90,7 +87,7 @@ def note_recommended(losses, applied: bool) -> None:
     for loss in dict.fromkeys(losses):
         info = catalog.LOSSES.get(loss)
         if info is not None and info.recommended:
-            flags = " ".join(f"{_flag(k)} {v:g}" if isinstance(v, float) else f"{_flag(k)} {v}"
+            flags = " ".join(f"{flag(k)} {v:g}" if isinstance(v, float) else f"{flag(k)} {v}"
                              for k, v in info.recommended.items())
             print(f"note: {info.short} is trained in {info.paper} with {flags}; add "
                   "--recommended to use them", file=sys.stderr)
@@ -99,34 +96,16 @@ def note_recommended(losses, applied: bool) -> None:
 def config_values(args: argparse.Namespace) -> dict[str, list]:
     """{field: [values...]} for the flags the user gave (lists of one without multi)."""
     out = {}
-    for f in CONFIG_FLAGS:
-        raw = getattr(args, f.name)
-        if raw is None:
-            continue
-        out[f.name] = [_parse_value(f, v.strip()) for v in str(raw).split(",") if v.strip()]
-        if not out[f.name]:
-            raise UsageError(f"{_flag(f.name)}: no value given")
-    if args.points is not None:
-        out["custom_points"] = [read_points_file(args.points)]
-    return out
-
-
-def read_points_file(path: str) -> tuple[tuple[float, float], ...]:
-    """The points of a CSV file, read no further than the size limit (a device such as
-    /dev/zero never ends)."""
-    from ..data import MAX_POINTS_BYTES, read_points
-
     try:
-        with open(path, "rb") as fh:
-            data = fh.read(MAX_POINTS_BYTES + 1)
-    except OSError as e:
-        raise UsageError(f"--points: cannot read {path}: {e.strerror}") from None
-    if len(data) > MAX_POINTS_BYTES:
-        raise UsageError(f"--points {path}: larger than {MAX_POINTS_BYTES:,} bytes, the limit")
-    try:
-        return read_points(data)
+        for f in CONFIG_FLAGS:
+            raw = getattr(args, f.name)
+            if raw is not None:
+                out[f.name] = params.parse_values(f.name, str(raw))
+        if args.points is not None:
+            out["custom_points"] = [params.read_points_file(args.points)]
     except ValueError as e:
-        raise UsageError(f"--points {path}: {e}") from None
+        raise usage_error(e) from None
+    return out
 
 
 def usage_error(e: ValueError) -> UsageError:
@@ -147,7 +126,7 @@ def _flagify(message: str) -> str:
     name, sep, rest = message.partition(":")
     if not (sep and name.isidentifier()):
         return message
-    return f"{'--points' if name == 'custom_points' else _flag(name)}:{rest}"
+    return f"{'--points' if name == 'custom_points' else flag(name)}:{rest}"
 
 
 def parse_count(flag: str, text: str, lo: int = 0) -> int:

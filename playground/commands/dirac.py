@@ -10,7 +10,7 @@ import math
 import numpy as np
 
 from .. import dirac
-from .common import UsageError
+from .common import UsageError, add_command
 
 MAX_STEPS = 100_000
 MAX_LR = 10.0
@@ -19,10 +19,11 @@ MAX_START = 100.0
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "dirac",
+    parser = add_command(
+        subparsers, "dirac", run,
         help="Dirac-GAN: eigenvalues at the equilibrium and a gradient-step trajectory",
         description=__doc__,
+        json="one JSON object",
     )
     parser.add_argument("--loss", choices=tuple(dirac.DIRAC_FIELDS), default="minimax")
     parser.add_argument(
@@ -47,8 +48,6 @@ def register(subparsers) -> None:
         help="start point (generator θ, discriminator ψ), default 1,1; write a negative θ as "
         "--start=-1,2",
     )
-    parser.add_argument("--json", action="store_true", help="print one JSON object")
-    parser.set_defaults(run=run)
 
 
 def _number(flag: str, text: str, lo: float, hi: float, *, open_lo: bool = False) -> float:

@@ -6,18 +6,19 @@ from __future__ import annotations
 import json
 
 from ..catalog import LOSSES, PENALTIES
+from .common import add_command
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "losses", help="list the losses (names for --loss) and their recommended settings",
+    add_command(
+        subparsers, "losses", run,
+        help="list the losses (names for --loss) and their recommended settings",
         description="List every loss: the name --loss takes, its label, paper, D and G losses, "
         "what D outputs, and the settings its paper uses where they differ from the defaults "
         "(train and sweep apply them with --recommended). Penalties combine with any loss: "
         + ", ".join(f"--{k.replace('_', '-')} ({v})" for k, v in PENALTIES.items()) + ".",
+        json="a JSON list",
     )
-    p.add_argument("--json", action="store_true", help="print a JSON list on stdout")
-    p.set_defaults(run=run)
 
 
 def listing() -> list[dict]:

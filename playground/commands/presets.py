@@ -10,24 +10,24 @@ import sys
 import time
 
 from ..presets import PRESETS, Preset
-from .common import UsageError, parse_count
+from .common import UsageError, add_command, parse_count
 
 MAX_SEEDS = 64
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "presets", help="list the presets, or check that each reaches its verdict",
+    p = add_command(
+        subparsers, "presets", run,
+        help="list the presets, or check that each reaches its verdict",
         description="List the presets (name, title, expected verdict, steps). With --check, "
         "train every preset headless on seeds 0..N-1, one run at a time as the Playground does, "
         "and report per preset how many seeds reached the expected verdict and the median steps "
         "and seconds to reach it. A benchmark: the seconds depend on the machine and its load.",
+        json="one JSON object",
     )
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     p.add_argument("--check", action="store_true", help="train each preset and measure it")
     p.add_argument("--seeds", default="8", help="seeds per preset for --check (default 8)")
     p.add_argument("--only", metavar="NAME[,NAME...]", help="check only these presets")
-    p.set_defaults(run=run)
 
 
 def preset_argument(parser) -> None:
@@ -35,6 +35,27 @@ def preset_argument(parser) -> None:
     that the other flags override."""
     parser.add_argument("--preset", metavar="NAME", default=None,
                         help=f"start from a preset ({', '.join(PRESETS)}); other flags override")
+
+
+EVAL_EVERY = 100  # the commands' evaluation cadence without a preset
+
+
+def length_arguments(parser, steps: int, unit: str = "training steps") -> None:
+    """--steps and --eval-every for train and sweep: the flag, else the preset's, else the
+    command's default (`steps`; evaluations every EVAL_EVERY steps)."""
+    parser.add_argument("--steps", default=None,
+                        help=f"{unit} (default {steps}, or the preset's)")
+    parser.add_argument("--eval-every", default=None,
+                        help=f"steps between metric evaluations (default {EVAL_EVERY}, or the "
+                             "preset's)")
+
+
+def run_length(args, preset: Preset | None, steps: int, min_steps: int) -> tuple[int, int]:
+    """(steps, eval_every) from `length_arguments`' flags, a UsageError naming a bad one."""
+    n = parse_count("--steps", args.steps or str(preset.steps if preset else steps), min_steps)
+    every = parse_count(
+        "--eval-every", args.eval_every or str(preset.eval_every if preset else EVAL_EVERY), 1)
+    return n, every
 
 
 def chosen_preset(args) -> Preset | None:

@@ -4,17 +4,23 @@ a summary with paired differences, or one JSON record per (variant, seed) on std
 from __future__ import annotations
 
 import importlib.util
+import itertools
 import json
 import math
 import sys
+from collections.abc import Mapping, Sequence
 
+from .. import catalog, config
+from ..config import TrainConfig
 from ..records import json_safe
 from .common import (
     UsageError,
+    add_command,
     add_config_arguments,
     add_recommended_argument,
     check_writable,
     config_values,
+    flag,
     make_config,
     note_recommended,
     parse_count,
@@ -22,26 +28,32 @@ from .common import (
     recommended_changes,
     write_text,
 )
-from .presets import chosen_preset, preset_argument, preset_fields
+from .presets import (
+    EVAL_EVERY,
+    chosen_preset,
+    length_arguments,
+    preset_argument,
+    preset_fields,
+    run_length,
+)
 
 MAX_SEEDS = 1024
+DEFAULT_STEPS, DEFAULT_SEEDS = 2000, 4
+PENALTIES = ("r1_gamma", "r2_gamma")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "sweep", help="train a grid of configs on paired seeds and compare them",
+    p = add_command(
+        subparsers, "sweep", run,
+        help="train a grid of configs on paired seeds and compare them",
         description="Train every combination of the comma-separated config values, each on "
         "seeds 0..N-1 (--seeds N) or the listed --seed values. Runs that share a seed start "
         "from the same weights and see the same data and noise. Example: --dataset ring8 "
         "--loss minimax,nonsaturating --r1-gamma 0,0.1 --seeds 4 --steps 2000",
+        json="a JSON list, one record per (variant, seed),",
     )
     p.add_argument("--seeds", default=None, help="train seeds 0..N-1 (default 4)")
-    p.add_argument("--steps", default=None,
-                   help="training steps per run (default 2000, or the preset's)")
-    p.add_argument("--eval-every", default=None,
-                   help="steps between metric evaluations (default 100, or the preset's)")
-    p.add_argument("--json", action="store_true",
-                   help="print a JSON list, one record per (variant, seed)")
+    length_arguments(p, DEFAULT_STEPS, "training steps per run")
     p.add_argument("--csv", metavar="PATH", help="write the same records as a CSV table")
     p.add_argument("--histories", metavar="PATH", help="write every run's per-step history (CSV)")
     p.add_argument("--out", metavar="RESULTS.jsonl",
@@ -59,15 +71,11 @@ def register(subparsers) -> None:
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p, multi=True)
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:
     preset = chosen_preset(args)
-    steps = parse_count("--steps", args.steps or str(preset.steps if preset else 2000), 1)
-    eval_every = parse_count(
-        "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
-    )
+    steps, eval_every = run_length(args, preset, DEFAULT_STEPS, 1)
     values = config_values(args)
     if args.seeds is not None and "seed" in values:
         raise UsageError("--seeds: give either --seeds N or --seed S[,S...], not both")
@@ -76,7 +84,7 @@ def run(args) -> int:
         if len(seeds) > MAX_SEEDS:
             raise UsageError(f"--seed: at most {MAX_SEEDS} seeds, got {len(seeds)}")
     else:
-        n = parse_count("--seeds", "4" if args.seeds is None else args.seeds, 1)
+        n = parse_count("--seeds", str(DEFAULT_SEEDS) if args.seeds is None else args.seeds, 1)
         if n > MAX_SEEDS:
             raise UsageError(f"--seeds: at most {MAX_SEEDS}, got {n}")
         seeds = list(range(n))
@@ -89,6 +97,7 @@ def run(args) -> int:
         for value in options[1:]:
             make_config({**first, name: value})
     from .. import sweeps  # torch loads only once the arguments are good
+    from ..report import report
 
     losses = values.get("loss", [base.loss])
     note_recommended(losses, args.recommended)
@@ -120,7 +129,7 @@ def run(args) -> int:
         print(json.dumps(json_safe(records), allow_nan=False))
     else:
         print(file=sys.stderr)
-        print(readable(records, sweep.elapsed, sweep.device))
+        print(report(records, sweep.elapsed, sweep.device))
     return 0
 
 
@@ -128,6 +137,7 @@ def run_streamed(args, cells, steps: int, eval_every: int, max_runs: int | None)
     """--out / --ray: populations trained to the end one by one here or as Ray tasks, every
     finished one appended to --out; failed populations reported with their runs (exit 1)."""
     from .. import sweeps
+    from ..report import report
     from ..runner import run_sweep
 
     last = []
@@ -167,7 +177,7 @@ def run_streamed(args, cells, steps: int, eval_every: int, max_runs: int | None)
     if args.json:
         print(json.dumps(json_safe(records), allow_nan=False))
     elif records:
-        print(readable(records, outcome.seconds, outcome.device))
+        print(report(records, outcome.seconds, outcome.device))
     if outcome.failures:
         print(failure_report(outcome.failures, args.out), file=sys.stderr)
         return 1
@@ -207,41 +217,36 @@ def failure_report(failures, out: str | None) -> str:
     return "\n".join(lines)
 
 
-def _pm(mean: float, sd: float, fmt: str) -> str:
-    if not math.isfinite(mean):
-        return "-"
-    return f"{mean:{fmt}}" + (f" ± {sd:{fmt}}" if math.isfinite(sd) else "")
-
-
-def _signed(x: float) -> str:
-    return "0" if abs(x) < 1e-9 else f"{x:+.3g}"  # float round-off shows as 0
-
-
-def readable(records: list[dict], seconds: float, device: str) -> str:
-    """The summary table (mean ± std over seeds) and the paired differences, as plain text."""
-    from .. import sweeps
-
-    rows = sweeps.summary(records)
-    n_runs = len(records)
-    lines = [f"{n_runs} runs, {records[0]['steps']} steps each, {seconds:.1f} s on {device}", ""]
-    width = max(len(r["variant"]) for r in rows)
-    lines.append(f"{'variant':{width}}  {'modes':>11}  {'HQ':>11}  {'rev. KL':>11}  "
-                 f"{'JS':>11}  {'sliced W1':>11}  {'steps to conv.':>14}  verdicts")
-    for r in rows:
-        conv = r["median_steps_to_convergence"]
-        cols = [_pm(r[f"{m}_mean"], r[f"{m}_sd"], fmt) for m, fmt in (
-            ("modes_captured", ".1f"), ("high_quality", ".2f"), ("reverse_kl", ".2f"),
-            ("js_grid", ".2f"), ("sliced_w", ".2f"))]
-        conv_text = "-" if not math.isfinite(conv) else f"{conv:.0f}"
-        lines.append(f"{r['variant']:{width}}  " + "  ".join(f"{c:>11}" for c in cols)
-                     + f"  {conv_text:>14}  {r['verdicts']}")
-    by_pair: dict[str, list[str]] = {}
-    for d in sweeps.paired_differences(records):
-        text = "-" if not math.isfinite(d["mean_diff"]) else _signed(d["mean_diff"])
-        if math.isfinite(d["ci_low"]):
-            text += f" [{_signed(d['ci_low'])}, {_signed(d['ci_high'])}]"
-        by_pair.setdefault(f"{d['b']} - {d['a']}", []).append(f"{d['metric']} {text}")
-    if by_pair:
-        lines += ["", "paired differences b - a over seeds: mean [95% t-interval]"]
-        lines += [f"  {pair}: " + "; ".join(parts) for pair, parts in by_pair.items()]
-    return "\n".join(lines)
+def command_line(base: TrainConfig, variants: Sequence[Mapping], seeds: int, steps: int, *,
+                 eval_every: int = EVAL_EVERY, recommended: bool = False) -> str | None:
+    """The `sweep` command that trains the same runs as `variants` (each a loss and its
+    penalties) on `base` over seeds 0..seeds-1, or None when the command line cannot say it:
+    the variants must form a grid (loss × R1 γ × R2 γ), and with `recommended` the base may not
+    set what a loss's recommended settings set (flags given explicitly beat --recommended)."""
+    losses = list(dict.fromkeys(v["loss"] for v in variants))
+    gammas = {p: list(dict.fromkeys(float(v.get(p, 0.0)) for v in variants)) for p in PENALTIES}
+    combos = {(v["loss"], *(float(v.get(p, 0.0)) for p in PENALTIES)) for v in variants}
+    if combos != set(itertools.product(losses, *gammas.values())):
+        return None
+    flags = {"dataset": base.dataset, "loss": ",".join(losses),
+             **{p: ",".join(f"{g:g}" for g in gs) for p, gs in gammas.items() if gs != [0.0]}}
+    default = TrainConfig()
+    for name in config.field_names():
+        value = getattr(base, name)
+        if name not in (*flags, *PENALTIES, "custom_points", "seed", "device") \
+                and value != getattr(default, name):
+            flags[name] = f"{value:g}" if isinstance(value, float) else str(value)
+    if recommended and any(catalog.recommended(n) for n in losses):
+        if any(k in flags for n in losses for k in catalog.recommended(n)):
+            return None
+    parts = ["python -m playground sweep"]
+    for name, text in flags.items():
+        parts.append(f"{flag(name)} {text}")
+        if name == "dataset" and base.custom_points is not None:
+            parts.append("--points points.csv")
+    parts += [f"--seeds {seeds}", f"--steps {steps}"]
+    if eval_every != EVAL_EVERY:
+        parts.append(f"--eval-every {eval_every}")
+    if recommended and any(catalog.recommended(n) for n in losses):
+        parts.append("--recommended")
+    return " ".join(parts)

@@ -13,31 +13,37 @@ from ..catalog import variant_name
 from ..records import RunResult, json_safe
 from .common import (
     UsageError,
+    add_command,
     add_config_arguments,
     add_recommended_argument,
     check_writable,
     config_values,
     make_config,
     note_recommended,
-    parse_count,
     progress_bar,
     recommended_changes,
     usage_error,
     write_text,
 )
-from .presets import chosen_preset, preset_argument, preset_fields
+from .presets import (
+    chosen_preset,
+    length_arguments,
+    preset_argument,
+    preset_fields,
+    run_length,
+)
+
+DEFAULT_STEPS = 6000
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser(
-        "train", help="train one GAN and report its metrics and verdict",
+    p = add_command(
+        subparsers, "train", run,
+        help="train one GAN and report its metrics and verdict",
         description="Train one GAN on 2D data and report its mode metrics and verdict.",
+        json="one JSON object",
     )
-    p.add_argument("--steps", default=None,
-                   help="training steps (default 6000, or the preset's)")
-    p.add_argument("--eval-every", default=None,
-                   help="steps between metric evaluations (default 100, or the preset's)")
-    p.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    length_arguments(p, DEFAULT_STEPS)
     p.add_argument("--samples", metavar="CSV", help="write 2500 generated points (x,y)")
     p.add_argument("--history", metavar="CSV", help="write the per-step history")
     p.add_argument("--animation", metavar="FILE",
@@ -47,15 +53,11 @@ def register(subparsers) -> None:
     preset_argument(p)
     add_recommended_argument(p)
     add_config_arguments(p)
-    p.set_defaults(run=run)
 
 
 def run(args) -> int:
     preset = chosen_preset(args)
-    steps = parse_count("--steps", args.steps or str(preset.steps if preset else 6000))
-    eval_every = parse_count(
-        "--eval-every", args.eval_every or str(preset.eval_every if preset else 100), 1
-    )
+    steps, eval_every = run_length(args, preset, DEFAULT_STEPS, 0)
     values = {k: v[0] for k, v in config_values(args).items()}
     fields = {**preset_fields(preset), **values}
     if args.recommended:

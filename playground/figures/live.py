@@ -24,6 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
+from ..animation import shown_range
 from ..catalog import LOSSES, PROBABILITY, Output
 from ..records import Snapshot
 from ..theory import sigmoid
@@ -113,32 +114,16 @@ class DScale:
 
 
 def d_scale(snap: Snapshot, half_width: float | None = None) -> DScale:
-    """The scale of `snap`'s loss (catalog.Output): fixed for probabilities, LSGAN's targets and
-    the hinge's margins; for a critic, whose level is arbitrary, centred halfway between the
-    mean score of the real and the fake probe points and `half_width` wide on each side (by
-    default wide enough for 95% of the landscape)."""
+    """The colours of `snap`'s landscape (animation.shown_range: a loss's fixed range, a
+    critic's around its own centre, `half_width` wide on each side when given) and the words
+    of its colour bar."""
     out = LOSSES[snap.loss].output
+    lo, hi, mid = shown_range(snap, half_width)
     if out.lo is not None:
-        return DScale(out.lo, out.hi, out.mid, out.name, out.lo_text, out.hi_text,
-                      f"{out.mid:g}" if out.kind == "raw" else "½")
-    mid = _critic_centre(snap)
-    half = critic_half_width(snap) if half_width is None else half_width
-    return DScale(mid - half, mid + half, mid, out.name, f"{mid - half:.3g} {out.lo_text}",
-                  f"{mid + half:.3g} {out.hi_text}", f"{mid:.3g}")
-
-
-def _critic_centre(snap: Snapshot) -> float:
-    real = np.nanmean(snap.d_real_raw) if snap.d_real_raw is not None else np.nan
-    centre = (float(real) + float(np.nanmean(snap.d_fake_raw))) / 2
-    return centre if math.isfinite(centre) else 0.0
-
-
-def critic_half_width(snap: Snapshot) -> float:
-    """Half the colour range a critic's landscape needs: 95% of its grid within it."""
-    dev = np.abs(np.asarray(snap.d_grid, dtype=np.float64) - _critic_centre(snap))
-    dev = dev[np.isfinite(dev)]
-    half = float(np.quantile(dev, 0.95)) if len(dev) else 0.0
-    return half if half > 1e-6 else 1.0
+        return DScale(lo, hi, mid, out.name, out.lo_text, out.hi_text,
+                      f"{mid:g}" if out.kind == "raw" else "½")
+    return DScale(lo, hi, mid, out.name, f"{lo:.3g} {out.lo_text}", f"{hi:.3g} {out.hi_text}",
+                  f"{mid:.3g}")
 
 
 def shown_d(snap: Snapshot, d: np.ndarray) -> np.ndarray:

@@ -14,18 +14,17 @@ is one tick.
 from __future__ import annotations
 
 import html
-import math
 import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from .. import catalog, results, sweeps
+from .. import catalog, report, results, sweeps
 from ..budget import check_budget
+from ..commands.sweep import command_line
 from ..config import DATASETS, OPTIMIZERS, TrainConfig
 from ..figures.compare import (
     CURVE_TITLES,
@@ -34,11 +33,12 @@ from ..figures.compare import (
     seed_panels,
     variant_color,
 )
+from ..params import config_to_params
 from ..presets import COMPARISONS, DEFAULT_COMPARISON
+from ..throughput import Throughput
 from . import custom_data, export, session
 from .memory import return_freed_memory
 from .plot import live_plot, load_plotly
-from .share import config_to_params
 from .text import escape
 
 SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
@@ -46,7 +46,6 @@ SWEEP_KEY, RUNNING_KEY, SPEC_KEY, ERROR_KEY = (
 LOCK_KEY, TICKS_KEY = "compare.lock", "compare.ticks"
 TICK_EVERY = 0.2  # a short interval: the next tick starts as soon as this one ends
 TRAIN_SECONDS = 1.2  # training per tick (whole blocks of steps); drawing takes a fraction
-TICK_WINDOW = 8  # ticks the displayed rate is averaged over
 GRID_SEEDS = 8  # seeds drawn in the sample panels (the tables use all of them)
 GRID_SAMPLES = 300  # generated points per panel
 
@@ -61,36 +60,61 @@ DEFAULT = COMPARISONS[DEFAULT_COMPARISON]
 _BASE = DEFAULT.base
 _ENGINE_DEFAULT = TrainConfig()
 CURVE_METRICS = ("modes_captured", "high_quality", "js_grid", "sliced_w")
-METRIC_NAMES = {"modes_captured": "modes captured", "high_quality": "high quality (%)",
-                "reverse_kl": "reverse KL", "js_grid": "grid JS", "sliced_w": "sliced W1"}
-ARROWS = {1: "↑", -1: "↓"}
 
 
 def _variant_options() -> dict[str, dict]:
-    """Every engine loss × penalty (none, R1 or R2 at each offered gamma), by display label."""
+    """Every engine loss × penalty (none, R1 or R2 at each offered gamma), by stable key
+    (catalog.variant_key: what the URL holds), in the order the menu lists them."""
     options = {}
     for loss in catalog.NAMES:
         for penalty in ("r1_gamma", "r2_gamma"):
             for gamma in GAMMAS:
                 changes = {"loss": loss, "r1_gamma": 0.0, "r2_gamma": 0.0, penalty: gamma}
-                options[sweeps.variant_label(_ENGINE_DEFAULT.replace(**changes))] = changes
+                options[catalog.variant_key(**changes)] = changes
     return options
 
 
 VARIANTS = _variant_options()
+LABELS = {key: catalog.variant_name(**v) for key, v in VARIANTS.items()}  # what the page shows
+_BY_LABEL = {label: key for key, label in LABELS.items()}  # links made before the keys
+VARIANTS_PARAM = "cmp_variants"
 
 
-def card_labels(dataset: str) -> list[str]:
-    """The design card's four variants on `dataset` (R1's gamma depends on the dataset)."""
-    return [sweeps.variant_label(_ENGINE_DEFAULT.replace(**v))
-            for v in sweeps.card_variants(dataset)]
+def _key(cfg: TrainConfig) -> str:
+    return catalog.variant_key(cfg.loss, cfg.r1_gamma, cfg.r2_gamma)
 
 
-def default_labels(dataset: str) -> list[str]:
+def card_keys(dataset: str) -> list[str]:
+    """Minimax and NS, each without and with R1 at `dataset`'s gamma."""
+    return [_key(_ENGINE_DEFAULT.replace(**v)) for v in sweeps.card_variants(dataset)]
+
+
+def default_keys(dataset: str) -> list[str]:
     """The default comparison's variants on `dataset`: R1 at the dataset's gamma."""
     gamma = sweeps.default_r1_gamma(dataset)
-    return [sweeps.variant_label(_BASE.replace(**{**v, "r1_gamma": gamma if v["r1_gamma"] else 0}))
+    return [_key(_BASE.replace(**{**v, "r1_gamma": gamma if v["r1_gamma"] else 0}))
             for v in DEFAULT.variants]
+
+
+def _keys_from_url() -> list[str] | None:
+    """The variants a link asks for (None: it names none); a link made when the URL held the
+    labels ('NS + R1 γ=0.1') still works, and names the page does not know are dropped."""
+    values = st.query_params.get_all(VARIANTS_PARAM)
+    if not values:
+        return None
+    keys = [v if v in VARIANTS else _BY_LABEL.get(v) for v in values]
+    return list(dict.fromkeys(k for k in keys if k is not None))
+
+
+def _write_url(keys: list[str], dataset: str) -> None:
+    """The chosen variants' keys in the URL, left out when they are the dataset's default
+    (a link without them opens on the default, as the other settings do)."""
+    wanted = [] if keys == default_keys(dataset) else keys
+    if st.query_params.get_all(VARIANTS_PARAM) != wanted:
+        if wanted:
+            st.query_params[VARIANTS_PARAM] = wanted
+        else:
+            st.query_params.pop(VARIANTS_PARAM, None)
 
 
 # -- controls -----------------------------------------------------------------------------------
@@ -107,21 +131,21 @@ def _dataset_changed() -> None:
     ss = st.session_state
     previous = ss.get("compare.dataset_shown", _BASE.dataset)
     chosen = sorted(ss.get("cmp_variants", []))
-    for labels in (default_labels, card_labels):
-        if chosen == sorted(labels(previous)):
-            ss["cmp_variants"] = labels(ss["cmp_dataset"])
+    for keys in (default_keys, card_keys):
+        if chosen == sorted(keys(previous)):
+            ss["cmp_variants"] = keys(ss["cmp_dataset"])
 
 
 def restore_defaults() -> None:
     """Back to the default comparison's settings."""
     ss = st.session_state
     ss.update(WIDGET_DEFAULTS)
-    ss["cmp_variants"] = default_labels(_BASE.dataset)
+    ss["cmp_variants"] = default_keys(_BASE.dataset)
 
 
 def use_card_variants() -> None:
     ss = st.session_state
-    ss["cmp_variants"] = card_labels(ss["cmp_dataset"])
+    ss["cmp_variants"] = card_keys(ss["cmp_dataset"])
 
 
 def render_controls() -> None:
@@ -130,9 +154,10 @@ def render_controls() -> None:
     for key, value in WIDGET_DEFAULTS.items():  # a widget's default, unless the URL sets it
         if key not in ss and key not in st.query_params:
             ss[key] = value
-    if "cmp_variants" not in ss and "cmp_variants" not in st.query_params:
+    if "cmp_variants" not in ss:
         dataset = st.query_params.get("cmp_dataset", _BASE.dataset)
-        ss["cmp_variants"] = default_labels(
+        linked = _keys_from_url()
+        ss["cmp_variants"] = linked if linked is not None else default_keys(
             dataset if dataset in COMPARE_DATASETS else _BASE.dataset)
     with st.sidebar:
         st.subheader("Comparison")
@@ -147,7 +172,7 @@ def render_controls() -> None:
         if ss["cmp_dataset"] == "custom":
             custom_data.render_source(link=True)
         st.multiselect(
-            "Variants", list(VARIANTS), key="cmp_variants", bind="query-params",
+            "Variants", list(VARIANTS), key="cmp_variants", format_func=LABELS.__getitem__,
             help="Loss (`python -m playground losses` lists them), and the weight γ of the R1 "
                  "(on real points) or R2 (on fakes) penalty on D (off when absent). "
                  "By default R1 against no R1: γ = 0.1 on the ring, 1 on the grid (the values "
@@ -185,6 +210,7 @@ def render_controls() -> None:
                    icon=":material/grid_view:", on_click=use_card_variants,
                    help="Minimax and non-saturating, each without and with R1.")
     ss["compare.dataset_shown"] = ss["cmp_dataset"]
+    _write_url(ss["cmp_variants"], ss["cmp_dataset"])
 
 
 def spec_from_widgets() -> dict:
@@ -199,7 +225,8 @@ def spec_from_widgets() -> dict:
             lr_d=ss["cmp_lr_d"], d_steps=ss["cmp_d_steps"], batch_size=ss["cmp_batch_size"],
             hidden=ss["cmp_hidden"], g_ema=ss["cmp_g_ema"],
         ),
-        "variants": list(ss["cmp_variants"]),
+        "variants": [LABELS[k] for k in ss["cmp_variants"]],
+        "changes": [VARIANTS[k] for k in ss["cmp_variants"]],
         "recommended": bool(ss["cmp_recommended"]),
         "seeds": list(range(ss["cmp_seeds"])),
         "steps": ss["cmp_steps"],
@@ -218,7 +245,7 @@ def start() -> None:
         spec = spec_from_widgets()
         extra = sweeps.recommended_for(spec["base"]) if spec["recommended"] else None
         cells = sweeps.expand_variants(
-            spec["base"], [VARIANTS[v] for v in spec["variants"]], spec["seeds"], extra=extra)
+            spec["base"], spec["changes"], spec["seeds"], extra=extra)
         # the runs of one population train as one batched step: the step costs them together
         for d_steps in {c.config.d_steps for c in cells}:
             runs = sum(c.config.d_steps == d_steps for c in cells)
@@ -228,7 +255,8 @@ def start() -> None:
         ss[ERROR_KEY] = str(e)
         return
     ss[SPEC_KEY], ss[RUNNING_KEY] = spec, True
-    ss[TICKS_KEY] = deque([(time.perf_counter(), 0)], maxlen=TICK_WINDOW)
+    ss[TICKS_KEY] = Throughput()
+    ss[TICKS_KEY].tick(time.perf_counter(), 0)
     ss["compare.started"] = time.perf_counter()
     ss.pop("compare.finished", None)
     ss.pop(ERROR_KEY, None)
@@ -330,22 +358,11 @@ def _train(sweep: sweeps.Sweep) -> None:
             if got:
                 with _lock():
                     sweep.advance_for(TRAIN_SECONDS)
-        ss[TICKS_KEY].append((time.perf_counter(), sweep.model_steps_done))
+        ss[TICKS_KEY].tick(time.perf_counter(), sweep.model_steps_done)
     if sweep.done:  # stop the timer: a full rerun redefines the fragment without it
         ss[RUNNING_KEY] = False
         ss["compare.finished"] = time.perf_counter()
         st.rerun()
-
-
-def rate_and_eta(ticks, remaining: int) -> tuple[float, float] | None:
-    """(model-steps per wall second over the recorded ticks, seconds left at that rate)."""
-    if len(ticks) < 2:
-        return None
-    (t0, s0), (t1, s1) = ticks[0], ticks[-1]
-    if t1 <= t0 or s1 <= s0:
-        return None
-    rate = (s1 - s0) / (t1 - t0)
-    return rate, remaining / rate
 
 
 def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
@@ -358,10 +375,10 @@ def _status(sweep: sweeps.Sweep, spec: dict, view: View) -> None:
     if view.done:
         text = f"Done: {shape}, {done_text}, in {wall:.0f} s on {sweep.device}"
     elif ss.get(RUNNING_KEY):
-        estimate = rate_and_eta(ss.get(TICKS_KEY, ()),
-                                view.model_steps_total - view.model_steps)
-        pace = ("estimating the time left" if estimate is None else
-                f"{estimate[0]:,.0f} model-steps/s, about {_duration(estimate[1])} left")
+        meter = ss.get(TICKS_KEY) or Throughput()
+        left = meter.eta(view.model_steps_total - view.model_steps)
+        pace = ("estimating the time left" if left is None else
+                f"{meter.rate():,.0f} model-steps/s, about {_duration(left)} left")
         text = f"Training {shape}: {done_text} · {pace} ({wall:.0f} s so far)"
     else:
         text = f"Stopped: {shape}, {done_text}, after {wall:.0f} s"
@@ -388,7 +405,7 @@ def _recommended_help() -> str:
 
 def _recommended_note(spec: dict) -> str:
     """Which variants trained with their paper's settings rather than the shared ones."""
-    chosen = {VARIANTS[v]["loss"] for v in spec["variants"]}
+    chosen = {v["loss"] for v in spec["changes"]}
     infos = [catalog.LOSSES[n] for n in catalog.NAMES if n in chosen and catalog.recommended(n)]
     if not infos:
         return ""
@@ -421,74 +438,12 @@ def _headline(view: View) -> None:
 
 
 # -- tables -------------------------------------------------------------------------------------
-def _pm(mean: float, sd: float, fmt: str, scale: float = 1.0) -> str:
-    if not math.isfinite(mean):
-        return "–"
-    text = f"{mean * scale:{fmt}}"
-    return text + (f" ± {sd * scale:{fmt}}" if math.isfinite(sd) else "")
-
-
-def _column(metric: str) -> str:
-    return f"{METRIC_NAMES[metric]} {ARROWS[sweeps.BETTER[metric]]}"
-
-
 def summary_frame(records: list[dict]) -> pd.DataFrame:
-    """The summary as the page shows it: mean ± std over seeds, verdict counts; each metric's
-    column says with an arrow which direction is better."""
-    mixture = records[0]["metrics"]["n_modes"] is not None
-    rows = []
-    for r in sweeps.summary(records):
-        row = {"variant": r["variant"], "runs": r["runs"]}
-        if mixture:
-            row[_column("modes_captured")] = _pm(r["modes_captured_mean"],
-                                                 r["modes_captured_sd"], ".1f")
-            row[_column("high_quality")] = _pm(r["high_quality_mean"], r["high_quality_sd"],
-                                               ".1f", 100)
-            row[_column("reverse_kl")] = _pm(r["reverse_kl_mean"], r["reverse_kl_sd"], ".2f")
-        row[_column("js_grid")] = _pm(r["js_grid_mean"], r["js_grid_sd"], ".3f")
-        row[_column("sliced_w")] = _pm(r["sliced_w_mean"], r["sliced_w_sd"], ".3f")
-        row["verdicts"] = r["verdicts"]
-        conv = r["median_steps_to_convergence"]
-        row["steps to converge (median)"] = (
-            f"{conv:,.0f} ({r['converged']} of {r['runs']} runs)" if math.isfinite(conv)
-            else f"– (0 of {r['runs']} runs)")
-        rows.append(row)
-    return pd.DataFrame(rows)
+    return pd.DataFrame(report.summary_rows(records))
 
 
 def differences_frame(records: list[dict]) -> pd.DataFrame:
-    """Paired differences, one row per pair of variants and metric: the mean of b − a over
-    seeds, its 95% interval, how many seeds agree, and what it says in words."""
-    mixture = records[0]["metrics"]["n_modes"] is not None
-    metrics = [m for m in sweeps.COMPARED_METRICS
-               if mixture or m in ("js_grid", "sliced_w")]
-    rows = []
-    for d in sweeps.paired_differences(records, metrics):
-        scale = 100 if d["metric"] == "high_quality" else 1  # percent, as in the summary
-        mean, lo, hi = (d[k] * scale for k in ("mean_diff", "ci_low", "ci_high"))
-        said = sweeps.reading(d)
-        rows.append({
-            "pair (b vs a)": f"{d['b']} vs {d['a']}",
-            "metric": _column(d["metric"]),
-            "b − a (mean)": _signed(mean) if math.isfinite(mean) else "–",
-            "95% interval": f"{_signed(lo)} to {_signed(hi)}" if math.isfinite(lo) else "–",
-            "seeds": f"{d['higher']} higher, {d['lower']} lower" + (
-                f", {d['n'] - d['higher'] - d['lower']} equal"
-                if d["n"] > d["higher"] + d["lower"] else ""),
-            "reading": {"b": f"{d['b']} better", "a": f"{d['a']} better",
-                        "unclear": "no clear difference",
-                        "too few seeds": "needs 2+ seeds"}[said],
-        })
-    return pd.DataFrame(rows)
-
-
-def _signed(x: float) -> str:
-    """3 significant digits with a sign, never cut or in exponent form; float round-off
-    (|x| < 1e-9) shows as 0."""
-    if abs(x) < 1e-9:
-        return "0"
-    digits = max(0, 2 - int(math.floor(math.log10(abs(x)))))
-    return f"{x:+.{digits}f}"
+    return pd.DataFrame(report.difference_rows(records))
 
 
 def _colors(variants: list[str]) -> dict[str, str]:
@@ -507,7 +462,7 @@ def _tables(view: View, spec: dict) -> None:
     colors = _colors(spec["variants"])
     summary = summary_frame(view.records)
     st.subheader("Summary over seeds")
-    numbers = [c for c in summary.columns if c[-1] in ARROWS.values()]
+    numbers = [c for c in summary.columns if c[-1] in report.ARROWS.values()]
     st.table(summary.style.hide(axis="index")
              .map(lambda v: _swatch(colors.get(v)), subset=["variant"])
              .set_properties(subset=numbers, **{"white-space": "nowrap"}))
@@ -518,10 +473,10 @@ def _tables(view: View, spec: dict) -> None:
     diffs = differences_frame(view.records)
     if not len(diffs):
         return
-    pairs = diffs["pair (b vs a)"].unique()
+    pairs = diffs[report.PAIR].unique()
     if len(pairs) == 1:  # one pair: named in the heading, a column less on a phone
         st.subheader(f"Paired differences: {pairs[0]}")
-        diffs = diffs.drop(columns="pair (b vs a)")
+        diffs = diffs.drop(columns=report.PAIR)
     else:
         st.subheader("Paired differences")
     winners = {f"{v} better": colors[v] for v in spec["variants"]}
@@ -626,40 +581,12 @@ def _export(sweep: sweeps.Sweep, records: list[dict]) -> None:
         key="compare.dl_histories", on_click="ignore", icon=":material/download:")
     spec = st.session_state[SPEC_KEY]
     export.compare_downloads(sweep, spec["variants"], spec["seeds"][0], spec["base"])
-    command = cli_command(spec)
+    command = command_line(spec["base"], spec["changes"], len(spec["seeds"]), spec["steps"],
+                           eval_every=spec["eval_every"], recommended=spec["recommended"])
     st.caption("Share this comparison: copy the page's URL (it holds the settings; the "
                "recipient presses Train)." + (" The same comparison headless:" if command else ""))
     if command:
         st.code(command, language="bash")
-
-
-def cli_command(spec: dict) -> str | None:
-    """The `sweep` command that trains the same cells, when the variants form a grid."""
-    chosen = [VARIANTS[v] for v in spec["variants"]]
-    losses = list(dict.fromkeys(v["loss"] for v in chosen))
-    r1 = list(dict.fromkeys(v["r1_gamma"] for v in chosen))
-    r2 = list(dict.fromkeys(v["r2_gamma"] for v in chosen))
-    combos = {(v["loss"], v["r1_gamma"], v["r2_gamma"]) for v in chosen}
-    if combos != {(a, b, c) for a in losses for b in r1 for c in r2}:
-        return None
-    base = spec["base"]
-    parts = ["python -m playground sweep", f"--dataset {base.dataset}"
-             + (" --points points.csv" if base.custom_points else ""),
-             f"--loss {','.join(losses)}", f"--r1-gamma {','.join(f'{g:g}' for g in r1)}"]
-    if r2 != [0.0]:
-        parts.append(f"--r2-gamma {','.join(f'{g:g}' for g in r2)}")
-    parts += [f"--seeds {len(spec['seeds'])}", f"--steps {spec['steps']}"]
-    if spec["recommended"] and any(catalog.recommended(n) for n in losses):
-        overridden = {k for n in losses for k in catalog.recommended(n)}
-        if any(getattr(base, k) != getattr(_ENGINE_DEFAULT, k) for k in overridden):
-            return None  # the CLI lets explicit flags beat --recommended; the page does not
-        parts.append("--recommended")
-    for name in ("optimizer", "lr_g", "lr_d", "d_steps", "batch_size", "hidden", "g_ema"):
-        value = getattr(base, name)
-        if value != getattr(_ENGINE_DEFAULT, name):
-            parts.append(f"--{name.replace('_', '-')} {value:g}" if isinstance(value, float)
-                         else f"--{name.replace('_', '-')} {value}")
-    return " ".join(parts)
 
 
 RESULTS_FILE_MB = 32  # the README's large sweep writes about 3 MB of records

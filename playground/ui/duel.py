@@ -10,9 +10,10 @@ import time
 import streamlit as st
 
 from .. import catalog, duel
+from ..animation import critic_half_width
 from ..budget import check_budget
 from ..catalog import LOSSES
-from ..figures.live import DEFAULT_LAYERS, critic_half_width, d_scale, landscape_figure
+from ..figures.live import DEFAULT_LAYERS, d_scale, landscape_figure
 from ..training import Population
 from . import session
 from .plot import figure_spec, live_plot

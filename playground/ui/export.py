@@ -9,8 +9,8 @@ from ..animation import MAX_FRAMES, frame_text, panels_gif, replay_gif
 from ..config import TrainConfig
 from ..data import points_csv
 from ..figures.animation import panels_figure, replay_figure, to_html
+from ..params import points_in_link
 from ..point_codec import MAX_LINK_CHARS
-from .share import points_in_link
 
 PNG_HELP = ("A PNG of any figure: the camera on the figure's toolbar (top right, on hover) saves "
             "it at 3× its size on screen, about 2000 pixels wide (300 dpi at 7 inches).")

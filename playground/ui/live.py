@@ -30,15 +30,16 @@ from ..figures.live import (
     landscape_caption,
     landscape_figure,
 )
+from ..params import config_to_params
 from ..presets import PRESETS
 from ..records import Snapshot, Verdict
+from ..replay import REPLAY_MAX
 from ..training import device_label
 from . import duel, idle, session
 from .controls import render_controls
 from .export import PNG_HELP, points_notice, replay_downloads
 from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
-from .share import config_to_params
 
 # While playing, the browser asks for a tick every TICK_EVERY s; requests that arrive during a
 # tick are queued (one at most), so a short interval just means "next tick as soon as this one
@@ -361,7 +362,7 @@ def _replay_slider(view: View) -> None:
     st.select_slider(
         "Replay: scrub back through the run", steps, key=key,
         format_func=lambda s: f"step {s:,}", on_change=_scrubbed, args=(key, view.step),
-        help=f"Up to {session.REPLAY_MAX} frames spread over the whole run (memory stays "
+        help=f"Up to {REPLAY_MAX} frames spread over the whole run (memory stays "
              "bounded). Play or Step return to the latest step.",
     )
 

@@ -2,9 +2,9 @@
 must not touch another's), and the actions the buttons and widgets trigger.
 
 The run's own config is the single source of truth. Widgets are keyed by config field name
-(the same names travel in the URL, see share.py); they are re-seeded from the run whenever
-their state is missing (first visit, or back from another page, which drops widget state),
-so the sidebar always shows the game that is actually running.
+(the same names travel in the URL, see playground/params.py); they are re-seeded from the run
+whenever their state is missing (first visit, or back from another page, which drops widget
+state), so the sidebar always shows the game that is actually running.
 """
 
 from __future__ import annotations
@@ -15,9 +15,7 @@ import os
 import threading
 import time
 import urllib.parse
-from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from typing import TypeVar
 
 import streamlit as st
@@ -26,11 +24,13 @@ from .. import catalog, changes
 from ..budget import check_budget
 from ..config import TrainConfig
 from ..data import read_points
+from ..params import IGNORED_PARAMS, config_to_params
 from ..presets import PRESETS
-from ..records import Snapshot
+from ..replay import Replay
+from ..throughput import Throughput
 from ..training import GANRun
 from .ranges import check_sidebar_range
-from .share import IGNORED_PARAMS, config_to_params, describe_problems, parse_params
+from .share import describe_problems, parse_params
 from .text import escape
 
 RUN_KEY = "playground.run"  # read by the theory pages: keep the name
@@ -67,41 +67,6 @@ EVERY_PARAM = "eval_every"  # a link's evaluation cadence, when not EVAL_EVERY
 # not hold a core of a shared server forever (a closed tab stops at once: the browser stops
 # asking for ticks, and Streamlit frees the session after server.disconnectedSessionTTL).
 PLAY_WITHOUT_ACTION = 30 * 60
-REPLAY_MAX = 60  # snapshots kept for scrubbing (about 35 KB each)
-REPLAY_FIRST_EVERY = 25  # steps between snapshots until the buffer first fills
-TICK_WINDOW = 8  # ticks the displayed throughput is averaged over
-
-
-@dataclass
-class Replay:
-    """A bounded record of snapshots over the whole run: when full, every other one is dropped
-    and the spacing doubles, so memory stays bounded and the record still spans the run."""
-
-    every: int = REPLAY_FIRST_EVERY
-    frames: list[Snapshot] = field(default_factory=list)
-
-    def offer(self, run: GANRun) -> None:
-        last = self.frames[-1].step if self.frames else -1
-        if last >= 0 and run.step_count - last < self.every:
-            return
-        self.frames.append(run.snapshot())
-        if len(self.frames) > REPLAY_MAX:
-            self.frames = self.frames[::2]
-            self.every *= 2
-
-    def retake(self, run: GANRun) -> None:
-        """After a live change (the loss's arrows, the averaged G's points): the frame of the
-        current step shows the game as it now is."""
-        if self.frames and self.frames[-1].step == run.step_count:
-            self.frames[-1] = run.snapshot()
-
-
-@dataclass
-class Tick:
-    end: float  # perf_counter at the end of the tick
-    step: int
-    train_seconds: float
-    steps: int
 
 
 class Guard:
@@ -240,7 +205,7 @@ def reset_run(cfg: TrainConfig, eval_every: int | None = None) -> None:
     replay = Replay()
     replay.offer(new)
     ss[REPLAY_KEY] = replay
-    ss[TICKS_KEY] = deque(maxlen=TICK_WINDOW)
+    ss[TICKS_KEY] = Throughput()
     ss[REPLAY_AT_KEY] = None
     ss[MOVED_KEY] = "both"
 
@@ -583,7 +548,7 @@ def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
                          stop=stop)
     _apply_plan(r)
     end = time.perf_counter()
-    ss[TICKS_KEY].append(Tick(end, r.step_count, end - start, done))
+    ss[TICKS_KEY].tick(end, r.step_count, busy=end - start)
     ss[REPLAY_KEY].offer(r)
     ss[MOVED_KEY] = "both"
     return done
@@ -629,12 +594,6 @@ def waiting_for() -> int:
 def throughput() -> tuple[float, float] | None:
     """(steps per wall second while playing, fraction of that time spent training), over the
     last few ticks; None before two ticks."""
-    ticks = list(st.session_state.get(TICKS_KEY, ()))
-    if len(ticks) < 2:
-        return None
-    wall = ticks[-1].end - ticks[0].end
-    if wall <= 0:
-        return None
-    steps = ticks[-1].step - ticks[0].step
-    training = sum(t.train_seconds for t in ticks[1:])
-    return steps / wall, min(1.0, training / wall)
+    meter = st.session_state.get(TICKS_KEY)
+    rate = meter.rate() if meter is not None else None
+    return None if rate is None else (rate, meter.busy_fraction())

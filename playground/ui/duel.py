@@ -125,10 +125,10 @@ def _train(pop: Population) -> None:
         ss[PLAYING_KEY] = False
         st.rerun()
     g = session.guard()
-    with session.training_slot(session.SLOT_WAIT, g.interrupted) as got, g.lock:
+    with session.training_slot(session.SLOT_WAIT, lambda: session.wanted(g)) as got, g.lock:
         if got and ss.get(PLAYING_KEY):  # not after a Pause that took the lock first
             deadline = time.perf_counter() + TRAIN_SECONDS
-            pop.advance(MAX_STEPS, until=lambda: g.interrupted() or
+            pop.advance(MAX_STEPS, until=lambda: session.wanted(g) or
                         time.perf_counter() >= deadline)
 
 

@@ -72,11 +72,12 @@ PLAY_WITHOUT_ACTION = 30 * 60
 class Guard:
     """The session's lock around every use of its run, and a count of callers waiting for it.
 
-    Streamlit may start a new script run while the previous one is still inside a training
-    chunk (a rerun only stops a script at its next st.* call, and fast reruns start the new run
-    on a new thread), and the engine is not thread-safe: hence the lock. A button's callback
-    must not wait for a whole chunk, so it announces itself first (`first()`), and training
-    checks `interrupted()` after every step and gives the lock up."""
+    Other threads may use the run while a script run trains it: the idle sweeper (idle.py),
+    and with Streamlit's fast reruns (off in .streamlit/config.toml, on by default) a click's
+    rerun starts on a new thread beside the running tick. The engine is not thread-safe: hence
+    the lock. A button's callback must not wait for a whole chunk, so it announces itself
+    first (`first()`), and training checks `interrupted()` after every step (`wanted`) and
+    gives the lock up."""
 
     def __init__(self) -> None:
         self.lock = threading.RLock()
@@ -105,6 +106,16 @@ class Guard:
 
 def guard() -> Guard:
     return st.session_state[LOCK_KEY]
+
+
+def wanted(g: Guard) -> bool:
+    """For a training loop, after every step: True when a callback waits for the session's
+    lock. Reading session state is also one of Streamlit's yield points: when a click's rerun
+    is pending, Streamlit ends this script run right here, between two steps, and starts the
+    rerun at once (with `runner.fastReruns` off, .streamlit/config.toml, a session has one
+    script thread, so the click waits for nothing else)."""
+    st.session_state.get(LOCK_KEY)
+    return g.interrupted()
 
 
 def lock() -> threading.RLock:
@@ -525,7 +536,7 @@ def train_tick(seconds: float, max_steps: int) -> int:
         notify("error", f"Paused after {PLAY_WITHOUT_ACTION // 60} minutes without a click, to "
                         "share the server's cores; press Play to go on.")
         return 0
-    with training_slot(SLOT_WAIT, g.interrupted) as got:
+    with training_slot(SLOT_WAIT, lambda: wanted(g)) as got:
         ss[WAITING_KEY] = 0 if got else others_waiting()
         if not got:
             return 0
@@ -534,7 +545,7 @@ def train_tick(seconds: float, max_steps: int) -> int:
             # (it had the lock first): the tick must not train a chunk after it
             if not playing():
                 return 0
-            return _train(seconds, max_steps, g.interrupted)
+            return _train(seconds, max_steps, lambda: wanted(g))
 
 
 def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
@@ -543,15 +554,16 @@ def _train(seconds: float, max_steps: int, stop: Callable[[], bool]) -> int:
     bound = _apply_plan(r)
     if bound == 0:  # the step the link was shared at
         return 0
-    start = time.perf_counter()
-    done = r.advance_for(seconds, max_steps if bound is None else min(max_steps, bound),
-                         stop=stop)
-    _apply_plan(r)
-    end = time.perf_counter()
-    ss[TICKS_KEY].tick(end, r.step_count, busy=end - start)
-    ss[REPLAY_KEY].offer(r)
-    ss[MOVED_KEY] = "both"
-    return done
+    start, first = time.perf_counter(), r.step_count
+    try:
+        r.advance_for(seconds, max_steps if bound is None else min(max_steps, bound), stop=stop)
+    finally:  # also when a click's rerun ended the chunk between two steps (`wanted`)
+        _apply_plan(r)
+        end = time.perf_counter()
+        ss[TICKS_KEY].tick(end, r.step_count, busy=end - start)
+        ss[REPLAY_KEY].offer(r)
+        ss[MOVED_KEY] = "both"
+    return r.step_count - first
 
 
 def _apply_plan(r: GANRun) -> int | None:

@@ -63,7 +63,9 @@ def page_state(page) -> str:
     status = page.locator(".st-key-playground-status")
     if status.count():
         return status.inner_text(timeout=5_000)
-    return "(no status line) " + page.locator("body").inner_text(timeout=5_000)[:300]
+    html = page.evaluate("() => document.body ? document.body.innerHTML.length : -1")
+    return (f"(no status line; {page.url}, {html} characters of HTML) "
+            + page.locator("body").inner_text(timeout=5_000)[:300])
 
 
 def headless_csv(params: dict, steps: int) -> str:
@@ -78,7 +80,11 @@ def headless_csv(params: dict, steps: int) -> str:
 
 
 # Defined before the page loads, so the plot loader sees plotly.js as present and never sends it.
-NO_DRAWING = "window.Plotly = { react: () => Promise.resolve() };"
+# It keeps what the plot component reads back (div.layout) and answers relayout (a resize).
+NO_DRAWING = """window.Plotly = {
+  react: (div, data, layout) => { div.layout = layout; return Promise.resolve(); },
+  relayout: () => Promise.resolve(),
+};"""
 
 
 def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None = None) -> dict:
@@ -99,6 +105,7 @@ def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None =
         browser = p.chromium.launch(executable_path=niced_chromium(Path(tmp)), args=BROWSER_ARGS)
         links = [{"dataset": DATASETS[i % len(DATASETS)], "seed": str(i)} for i in range(sessions)]
         pages = []
+        script_errors: list[str] = []  # the pages' uncaught JavaScript errors and logged ones
         crashed: list[int] = []  # pages whose renderer crashed (a browser fault, not the server's)
         sockets: list[list] = []  # websockets each page opened: more than one is a reconnect
         for params in links:
@@ -110,6 +117,9 @@ def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None =
             page.on("websocket", lambda _ws, opened=opened: opened.append(1))
             sockets.append(opened)
             page.on("crash", lambda _page: crashed.append(1))
+            page.on("pageerror", lambda error: script_errors.append(str(error)[:500]))
+            page.on("console", lambda m: m.type == "error" and script_errors.append(
+                "console: " + m.text[:500]))
             page.goto(url + "/?" + "&".join(f"{k}={v}" for k, v in params.items()))
             pages.append(page)
         for page in pages:
@@ -192,6 +202,7 @@ def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None =
         "steps_trained": steps,
         "reconnected_pages": sum(len(n) > 1 for n in sockets),
         "crashed_pages": len(crashed),
+        "page_script_errors": script_errors,
     }
 
 
@@ -233,6 +244,8 @@ def main() -> None:
     print(f"pages whose connection to the server dropped and was opened again: "
           f"{out['reconnected_pages']}; pages whose renderer crashed in this test's browser: "
           f"{out['crashed_pages']}")
+    for error in dict.fromkeys(out["page_script_errors"]):
+        print(f"uncaught error in a page's JavaScript: {error}")
     for status in out["pauses_unanswered"]:
         print(f"Pause unanswered within 120 s on a page whose status reads: {status!r}")
     for status in out["exports_unreachable"]:

@@ -206,8 +206,8 @@ def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float
 
     from playwright.sync_api import sync_playwright
 
+    from playground.params import config_to_params
     from playground.presets import PRESETS
-    from playground.ui.share import config_to_params
 
     rows = []
     with streamlit_server() as url, sync_playwright() as p:

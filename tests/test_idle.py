@@ -61,6 +61,19 @@ def test_an_idle_session_frees_its_run_and_starts_the_same_config_again():
     assert not any("was idle" in w.value for w in at.warning)  # said once
 
 
+def test_a_click_is_the_first_thing_after_a_release():
+    # callbacks run before the page: the Step button's must find the run started again
+    at = stepped_app(2)
+    config = at.session_state[RUN_KEY].config
+    assert idle.sweep(later(1.0)) >= 1
+    assert RUN_KEY not in at.session_state
+    at.button(key="playground.step").click().run()
+    assert not at.exception, at.exception
+    run = at.session_state[RUN_KEY]
+    assert run.config == config and run.step_count == 1
+    assert any("was idle" in w.value and "step 2" in w.value for w in at.warning)
+
+
 def test_a_playing_session_keeps_its_run_however_long_without_a_click():
     at = stepped_app(1)
     at.session_state[PLAYING_KEY] = True

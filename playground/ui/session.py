@@ -187,7 +187,21 @@ def others_waiting() -> int:
 
 
 def run() -> GANRun:
+    if RUN_KEY not in st.session_state and RELEASED_KEY in st.session_state:
+        _restore_released()  # a callback (they run before the page) after an idle release
     return st.session_state[RUN_KEY]
+
+
+def _restore_released() -> None:
+    """The run idle.py freed starts again: same config and seed, from step 0, and says so."""
+    ss = st.session_state
+    cfg, step, minutes = ss[RELEASED_KEY]
+    del ss[RELEASED_KEY]
+    reset_run(cfg)
+    ss[URL_KEY] = link_params()
+    notify("warning", f"This tab was idle for {minutes:g} minutes, so the server freed its run "
+                      f"(at step {step:,}) for other visitors. The same settings and seed start "
+                      "again from step 0; press Play to train.")
 
 
 def playing() -> bool:
@@ -281,13 +295,7 @@ def _ensure_run() -> None:
     ss = st.session_state
     params = {k: v for k, v in st.query_params.to_dict().items() if k not in IGNORED_PARAMS}
     if RELEASED_KEY in ss:
-        cfg, step, minutes = ss[RELEASED_KEY]
-        del ss[RELEASED_KEY]
-        reset_run(cfg)
-        ss[URL_KEY] = link_params()
-        notify("warning", f"This tab was idle for {minutes:g} minutes, so the server freed its run "
-                       f"(at step {step:,}) for other visitors. The same settings and seed start "
-                       "again from step 0; press Play to train.")
+        _restore_released()
     if RUN_KEY not in ss:
         cfg = _link_config(params)
         seed_widgets(cfg)

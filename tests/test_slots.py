@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 
@@ -11,10 +10,9 @@ import pytest
 from playground.ui import session
 
 
-def test_slot_count_follows_the_cores_unless_the_environment_sets_it(monkeypatch):
+def test_one_slot_per_process_unless_the_environment_sets_it(monkeypatch):
     monkeypatch.delenv("PLAYGROUND_TRAINING_SLOTS", raising=False)
-    cores = len(os.sched_getaffinity(0))
-    assert session._slot_count() == cores
+    assert session._slot_count() == 1
     monkeypatch.setenv("PLAYGROUND_TRAINING_SLOTS", " 3 ")
     assert session._slot_count() == 3
     for bad in ("0", "two", "-1", "1.5"):

@@ -137,11 +137,14 @@ def _locked(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-# Training slots shared by every session of this server: as many chunks train at once as there
-# are cores, each on one thread, so N playing visitors take turns instead of thrashing the
-# cores (with more busy threads than cores every session slows down, OpenMP's spin-waits most).
-# PLAYGROUND_TRAINING_SLOTS overrides it: fewer slots than cores leave Python's GIL more room
-# for the pages' own work (drawing, answering clicks) on a crowded server.
+# Training slots shared by every session of this server: at most SLOTS chunks train at once,
+# each on one thread, so N playing visitors take turns instead of thrashing the cores. One by
+# default: the sessions of one process share Python's GIL, and these small networks spend most
+# of a step in Python, so a process trains on about one core however many threads train. Two
+# slots on 2 cores bought nothing and cost the pages their clicks: 20 load-test sessions trained
+# 70 steps/s together with 2 slots and 75 with 1, and answered 7 of 20 Pauses within a second
+# with 2 slots against 19 of 20 with 1 (README, "Load test"). PLAYGROUND_TRAINING_SLOTS sets
+# it, e.g. on a GPU, where a step leaves the GIL for longer.
 def _slot_count() -> int:
     text = os.environ.get("PLAYGROUND_TRAINING_SLOTS", "").strip()
     if text:
@@ -149,8 +152,7 @@ def _slot_count() -> int:
             raise ValueError(f"PLAYGROUND_TRAINING_SLOTS: expected a whole number >= 1, got "
                              f"{text!r}")
         return int(text)
-    cores = os.sched_getaffinity(0) if hasattr(os, "sched_getaffinity") else None
-    return max(1, len(cores) if cores else os.cpu_count() or 1)
+    return 1
 
 
 SLOTS = _slot_count()

@@ -80,6 +80,21 @@ def test_distances_to_modes_and_to_the_data_are_those_of_the_plain_formula():
     assert metrics.fake_distance(samples, real) == np.sqrt(np.median(nearest_real)) / spread
 
 
+def test_a_reference_built_once_gives_each_evaluation_the_numbers_of_the_raw_points():
+    rng = np.random.default_rng(5)
+    real = rng.normal(size=(2500, 2))
+    ref = metrics.Reference(real)  # reused by every evaluation of a run
+    for scale in (0.5, 1.0, 3.0):
+        samples = rng.normal(size=(2500, 2)) * scale
+        samples[:7] = np.nan  # a diverging generator's rows are skipped the same way
+        with_ref = metrics.evaluate(samples, ref, BOUNDS, RING, 0.5)
+        direct = metrics.evaluate(samples, real, BOUNDS, RING, 0.5)
+        assert with_ref == direct
+        before = samples[7:] + rng.normal(size=(2493, 2)) * 0.1
+        moved = metrics.movement(samples[7:], before, ref)
+        assert moved > 0 and moved == metrics.movement(samples[7:], before, real)
+
+
 def _history(counts, hq=0.9, *, distance=0.01, movement=0.05, grad=0.1, every=100):
     """Evaluation columns for constructed per-mode HQ counts (evaluations, n_modes)."""
     counts = np.asarray(counts, float)

@@ -60,6 +60,7 @@ class Observer:
 
         self.z_probe, self.x_probe, self.z_eval = stack(0), stack(1), stack(2)
         self.x_eval = stack(3).cpu().numpy()
+        self._references: list[metrics.Reference] | None = None  # at the first evaluation
         x0, x1, y0, y1 = dataset.bounds
         self.grid_x = np.linspace(x0, x1, GRID, dtype=np.float32)
         self.grid_y = np.linspace(y0, y1, GRID, dtype=np.float32)
@@ -73,13 +74,16 @@ class Observer:
         """Metrics of each member's (2500, 2) samples against its real evaluation points,
         appended to its history as the evaluation at `step`."""
         ds = self.dataset
+        if self._references is None:
+            self._references = [metrics.Reference(x) for x in self.x_eval]
         for k, hist in enumerate(histories):
-            m = metrics.evaluate(samples[k], self.x_eval[k], ds.bounds, ds.centers, ds.std)
+            m = metrics.evaluate(samples[k], self._references[k], ds.bounds, ds.centers, ds.std)
             counts = None
             if ds.centers is not None:
                 counts = metrics.mode_counts(samples[k], ds.centers, ds.std)
             if self._last_eval is not None:
-                m["movement"] = metrics.movement(samples[k], self._last_eval[k], self.x_eval[k])
+                m["movement"] = metrics.movement(samples[k], self._last_eval[k],
+                                               self._references[k])
             previous = hist.evals["step"]
             since = int(previous[-1]) if len(previous) else 0
             grad_g = hist.steps["grad_norm_g"][since:]  # steps are rows 0, 1, ... = step - 1

@@ -42,10 +42,13 @@ from .memory import return_freed_memory
 from .plot import figure_spec, live_plot, load_plotly
 
 # While playing, the browser asks for a tick every TICK_EVERY s; requests that arrive during a
-# tick are queued (one at most), so a short interval just means "next tick as soon as this one
-# ends", and the redraw rate is set by the tick's own length: a tick draws, then trains for the
-# rest of TICK_SECONDS (at least MIN_TRAIN_SECONDS), about 3 redraws a second.
-TICK_EVERY = 0.1
+# tick are queued (one at most), so an interval shorter than the tick means "next tick as soon as
+# this one ends", and the redraw rate is set by the tick's own length: a tick draws, then trains
+# for the rest of TICK_SECONDS (at least MIN_TRAIN_SECONDS), about 3 redraws a second. Each
+# request costs the server's event loop its handling (widget states merged into the queued
+# rerun), and it holds Python's GIL meanwhile: at 0.1 s, 20 playing visitors sent 200 a second
+# and the event loop held the GIL about 40% of the time (py-spy --gil, tests/e2e/load.py).
+TICK_EVERY = 0.2
 TICK_SECONDS = 0.3
 MIN_TRAIN_SECONDS = 0.1
 # While playing, the charts are rebuilt at most this often (they change little between two

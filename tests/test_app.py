@@ -248,6 +248,19 @@ def test_preset_param_is_applied_then_removed_from_the_url():
     assert at.selectbox(key="dataset").value == "grid25" and at.toggle(key="r1").value
 
 
+def test_a_click_that_still_carries_the_preset_link_is_not_undone():
+    at = app(preset="grid_r1")
+    # the browser had not yet taken ?preset= out of its address bar when Play was pressed
+    at.query_params.clear()
+    at.query_params["preset"] = "grid_r1"
+    click(at, "playground.play")
+    assert at.session_state[PLAYING_KEY]
+    at.run()  # the tick trains the preset's run instead of a fresh one at step 0
+    assert at.session_state[RUN_KEY].step_count > 0
+    assert at.session_state[RUN_KEY].config == PRESETS["grid_r1"].config
+    assert "preset" not in at.query_params
+
+
 def test_query_params_round_trip():
     params = {"dataset": "moons", "loss": "minimax", "lr_g": "0.0003", "seed": "7",
               "r1_gamma": "0.1", "hidden": "64", "d_steps": "2"}

@@ -46,6 +46,7 @@ RELEASED_KEY = "playground.released"  # (config, step, idle minutes) of a run id
 REPLAY_AT_KEY = "playground.replay_at"  # step being replayed; None: the view follows the run
 MOVED_KEY = "playground.moved"  # which players the last manual step updated: "both", "D", "G"
 PRESET_KEY = "playground.preset"  # the preset whose "what to look for" panel is open
+PRESET_LINK_KEY = "playground.preset_link"  # the ?preset= this session applied
 WAITING_KEY = "playground.waiting"  # other runs were training when this tick wanted a core
 UPLOADS_KEY = "playground.uploads"  # uploads so far: part of the uploader's key
 ACTIVE_KEY = "playground.active"  # time.monotonic() of the user's last action
@@ -316,10 +317,14 @@ def _ensure_run() -> None:
         ss[PLAYING_KEY] = False
     name = st.query_params.get("preset")
     if name is not None:
-        if name in PRESETS:
+        # A click sent before the browser took ?preset= out of its address bar carries it again;
+        # applied again, it would reset the run under the click (a Play pressed within a second
+        # of opening the link was lost). A link opens a new session, so each applies it once.
+        if name in PRESETS and ss.get(PRESET_LINK_KEY) != name:
             apply_preset(name)
             ss[PLAYING_KEY] = False
-        else:
+            ss[PRESET_LINK_KEY] = name
+        elif name not in PRESETS:
             ss[LINK_KEY] = (f"Unknown preset {escape(name)}; known: {', '.join(PRESETS)}.")
         del st.query_params["preset"]  # from now on the config parameters describe the run
     # a link's replay applied settings while playing: the sidebar shows them once paused (set

@@ -28,6 +28,16 @@ from tests.e2e.conftest import BROWSER_ARGS, niced_chromium, streamlit_process  
 from tests.e2e.load import DATASETS, NO_DRAWING  # noqa: E402
 
 
+def _status(page) -> str:
+    """What a page that stopped answering shows: its status line and buttons."""
+    try:
+        status = page.locator(".st-key-playground-status").inner_text(timeout=5_000)
+        buttons = page.locator(".st-key-playground-transport button").all_inner_texts()
+        return f"{status!r}; buttons {buttons}"
+    except Exception as e:  # noqa: BLE001 - a blank page has neither
+        return f"(no status line: {str(e)[:100]})"
+
+
 def run_clicks(sessions: int, seconds: float, draw: bool, seed: int) -> dict:
     from playwright.sync_api import sync_playwright
 
@@ -66,7 +76,8 @@ def run_clicks(sessions: int, seconds: float, draw: bool, seed: int) -> dict:
                 actions.append((i, time.monotonic(), press))
                 page.get_by_role("button", name=expect, exact=True).wait_for(timeout=30_000)
             except Exception as e:  # noqa: BLE001 - a page that stops answering is the finding
-                unanswered.append({"page": i, "pressing": press, "error": str(e)[:200]})
+                unanswered.append({"page": i, "pressing": press, "error": str(e)[:300],
+                                   "status": _status(page)})
                 dead.add(i)
                 continue
             if press == "Pause":
@@ -112,6 +123,8 @@ def main() -> None:
           f"{len(out['pages_not_answering'])}; server tracebacks: {out['server_tracebacks']}")
     for e in out["page_script_errors"]:
         print(f"  page {e['page']} after {e['clicks_before']}: {e['error']}")
+    for u in out["pages_not_answering"]:
+        print(f"  page {u['page']} pressing {u['pressing']}: {u['error']}; shows {u['status']}")
 
 
 if __name__ == "__main__":

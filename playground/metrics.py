@@ -14,6 +14,7 @@ condition has held for HOLD evaluations in a row).
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -91,14 +92,21 @@ _LEVELS = (np.arange(256) + 0.5) / 256
 
 class Reference:
     """Real evaluation points and what every evaluation against them reuses: their projections'
-    quantiles (sliced W1) and their spread. A run evaluates against the same points every time,
-    so it builds one per member (engine/observer.py): half the sorting of an evaluation."""
+    quantiles (sliced W1) and their spread, each computed on first use. A run evaluates against
+    the same points every time, so it builds one per member (engine/observer.py): half the
+    sorting of an evaluation."""
 
     def __init__(self, points: np.ndarray):
         self.points = points
-        finite = points[np.isfinite(points).all(1)]
-        self.quantiles = _quantiles(finite, _DIRS, _LEVELS) if len(finite) else None
-        self.spread = spread(points)
+
+    @functools.cached_property
+    def quantiles(self) -> np.ndarray | None:
+        finite = self.points[np.isfinite(self.points).all(1)]
+        return _quantiles(finite, _DIRS, _LEVELS) if len(finite) else None
+
+    @functools.cached_property
+    def spread(self) -> float:
+        return spread(self.points)
 
 
 def _reference(reference: np.ndarray | Reference) -> Reference:
@@ -153,8 +161,7 @@ def fake_distance(samples: np.ndarray, reference: np.ndarray | Reference) -> flo
 
 def movement(samples: np.ndarray, before: np.ndarray, reference: np.ndarray | Reference) -> float:
     """Mean distance each fake (same latent z) moved since `before`, in units of the spread."""
-    scale = reference.spread if isinstance(reference, Reference) else spread(reference)
-    return float(np.linalg.norm(samples - before, axis=1).mean() / scale)
+    return float(np.linalg.norm(samples - before, axis=1).mean() / _reference(reference).spread)
 
 
 def evaluate(samples: np.ndarray, reference: np.ndarray | Reference, bounds, centers,

@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).absolute().parents[2]))
 
 from tests.e2e.conftest import BROWSER_ARGS, niced_chromium, streamlit_process  # noqa: E402
-from tests.e2e.load import DATASETS, NO_DRAWING  # noqa: E402
+from tests.e2e.load import DATASETS, NO_DRAWING, on_script_error  # noqa: E402
 
 
 def _status(page) -> str:
@@ -53,11 +53,8 @@ def run_clicks(sessions: int, seconds: float, draw: bool, seed: int) -> dict:
             page = browser.new_context(viewport={"width": 1440, "height": 1000}).new_page()
             if not draw:
                 page.add_init_script(NO_DRAWING)
-            page.on("pageerror", lambda e, i=i: errors.append(
-                {"page": i, "at": time.monotonic(), "error": str(e)[:300]}))
-            page.on("console", lambda m, i=i: m.type == "error" and not m.text.startswith(
-                "Failed to load resource") and errors.append(
-                {"page": i, "at": time.monotonic(), "error": "console: " + m.text[:300]}))
+            on_script_error(page, lambda text, i=i: errors.append(
+                {"page": i, "at": time.monotonic(), "error": text[:300]}))
             page.goto(f"{url}/?dataset={DATASETS[i % len(DATASETS)]}&seed={i}")
             pages.append(page)
         for page in pages:

@@ -53,6 +53,14 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def on_script_error(page, record) -> None:
+    """Call `record(text)` for each uncaught JavaScript error of `page` and each error it logs
+    (a page asking for a resource on the internet fails here: no network, not a fault)."""
+    page.on("pageerror", lambda error: record(str(error)))
+    page.on("console", lambda m: m.type == "error" and not m.text.startswith(
+        "Failed to load resource") and record("console: " + m.text))
+
+
 def step_of(page) -> int:
     text = page.locator(".st-key-playground-status").inner_text(timeout=10_000)
     return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
@@ -117,10 +125,7 @@ def run_load(sessions: int, seconds: float, draw: bool, artifacts: Path | None =
             page.on("websocket", lambda _ws, opened=opened: opened.append(1))
             sockets.append(opened)
             page.on("crash", lambda _page: crashed.append(1))
-            page.on("pageerror", lambda error: script_errors.append(str(error)[:500]))
-            # (a page asking for a resource on the internet fails here: no network, not a fault)
-            page.on("console", lambda m: m.type == "error" and not m.text.startswith(
-                "Failed to load resource") and script_errors.append("console: " + m.text[:500]))
+            on_script_error(page, lambda text: script_errors.append(text[:500]))
             page.goto(url + "/?" + "&".join(f"{k}={v}" for k, v in params.items()))
             pages.append(page)
         for page in pages:

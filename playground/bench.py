@@ -2,9 +2,10 @@
 
 The textbook loop is the one the tests check the engine against (reference.py: nn.Sequential
 MLPs, two torch.optim.Adam, BCE-with-logits, eager), on a fresh batch each step. The engine trains K
-independent GANs as one batched program (training.Population), CUDA-graphed on a GPU. Ratios
-are model-steps/s over the textbook loop's steps/s with the same R1 setting. Only torch and
-numpy are imported: this runs on a bare GPU machine."""
+independent GANs as one batched program (training.Population), CUDA-graphed on a GPU. Each is
+measured without R1, with R1 in every step and with lazy R1 (every LAZY_R1-th step, StyleGAN2).
+Ratios are model-steps/s over the textbook loop's steps/s with the same R1 setting. Only torch
+and numpy are imported: this runs on a bare GPU machine."""
 
 from __future__ import annotations
 
@@ -30,33 +31,42 @@ class BenchSettings:
     rounds: int = 3  # rows are measured in turn, `rounds` times; each row keeps its best
 
 
+LAZY_R1 = 4  # the lazy rows' r1_every (the grid presets')
+R1_SETTINGS = (0, 1, LAZY_R1)  # r1_every of each row group; 0: R1 off
+
+
 def _sync(device: torch.device) -> None:
     if device.type == "cuda":
         torch.cuda.synchronize(device)
 
 
-def _config(device: torch.device, s: BenchSettings, r1: bool, seed: int = 0) -> TrainConfig:
+def _config(device: torch.device, s: BenchSettings, r1: int, seed: int = 0) -> TrainConfig:
+    """`r1`: R1 off (0), or computed every r1-th step (1: every step)."""
     return TrainConfig(batch_size=s.batch_size, hidden=s.hidden, depth=s.depth,
-                       r1_gamma=s.r1_gamma if r1 else 0.0, seed=seed, device=device.type)
+                       r1_gamma=s.r1_gamma if r1 else 0.0, r1_every=max(r1, 1), seed=seed,
+                       device=device.type)
 
 
-def textbook_step(device: torch.device, s: BenchSettings, r1: bool):
+def textbook_step(device: torch.device, s: BenchSettings, r1: int):
     """The reference loop (reference.textbook_step): one D step and one G step of the
     non-saturating GAN on the ring, on a fresh batch drawn each step."""
     cfg = _config(device, s, r1)
     nets = textbook_nets(cfg, device)
     ring, gen, n = make_dataset(cfg), torch.Generator(device).manual_seed(0), s.batch_size
+    done = 0
 
     def step() -> None:
+        nonlocal done
         x = ring.sample(n, gen).view(1, n, 2)
         z_d, z_g = (torch.randn(1, n, cfg.latent_dim, generator=gen, device=device)
                     for _ in range(2))
-        reference_step(cfg, *nets, x, z_d, None, z_g[0])
+        reference_step(cfg, *nets, x, z_d, None, z_g[0], step=done)
+        done += 1
 
     return step
 
 
-def engine_population(device: torch.device, s: BenchSettings, k: int, r1: bool, graph: bool):
+def engine_population(device: torch.device, s: BenchSettings, k: int, r1: int, graph: bool):
     configs = [_config(device, s, r1, seed=i) for i in range(k)]
     return Population(configs, eval_every=0, graph=graph, device=device)
 
@@ -80,7 +90,7 @@ def _rate(step, device: torch.device, seconds: float) -> float:
 def run_benchmark(device: torch.device, populations, settings: BenchSettings, log=None) -> dict:
     """Every row measured `rounds` times in turn (so drift hits all rows alike); best kept."""
     rows = []  # (name, K, r1, population or None, step function)
-    for r1 in (False, True):
+    for r1 in R1_SETTINGS:
         rows.append(("textbook", 1, r1, None, textbook_step(device, settings, r1)))
         for k in populations:
             pop = engine_population(device, settings, k, r1, graph=device.type == "cuda")
@@ -90,12 +100,13 @@ def run_benchmark(device: torch.device, populations, settings: BenchSettings, lo
         for i, (name, k, r1, _, step) in enumerate(rows):
             best[i] = max(best[i], _rate(step, device, settings.seconds))
             if log:
-                log(f"{name:8s} K={k:<4d} r1={int(r1)} {best[i] * k:12.0f} model-steps/s")
+                log(f"{name:8s} K={k:<4d} r1_every={r1} {best[i] * k:12.0f} model-steps/s")
     base = {r1: best[i] for i, (name, _, r1, _, _) in enumerate(rows) if name == "textbook"}
     results = []
     for i, (name, k, r1, pop, _) in enumerate(rows):
         results.append({
-            "name": name, "population": k, "r1": r1, "graphed": bool(pop and pop.graphed),
+            "name": name, "population": k, "r1": bool(r1), "r1_every": max(r1, 1),
+            "graphed": bool(pop and pop.graphed),
             "steps_per_s": round(best[i], 2), "model_steps_per_s": round(best[i] * k, 2),
             "ratio": round(best[i] * k / base[r1], 3),
         })
@@ -113,16 +124,23 @@ def format_table(report: dict) -> str:
         f"device {report['device']}, torch {report['torch']}, {report['threads']} threads, "
         f"batch {report['settings']['batch_size']}, MLP {report['settings']['depth']}x"
         f"{report['settings']['hidden']}, non-saturating loss, Adam",
-        f"{'run':10s} {'K':>4s} {'R1':>3s} {'graph':>5s} {'steps/s':>10s} "
+        f"{'run':10s} {'K':>4s} {'R1':>7s} {'graph':>5s} {'steps/s':>10s} "
         f"{'model-steps/s':>14s} {'ratio':>7s}",
     ]
     for r in report["results"]:
         lines.append(
-            f"{r['name']:10s} {r['population']:4d} {'yes' if r['r1'] else 'no':>3s} "
+            f"{r['name']:10s} {r['population']:4d} {_r1_text(r):>7s} "
             f"{'yes' if r['graphed'] else 'no':>5s} {r['steps_per_s']:10.1f} "
             f"{r['model_steps_per_s']:14.1f} {r['ratio']:6.2f}x"
         )
     return "\n".join(lines)
+
+
+def _r1_text(row: dict) -> str:
+    """'no', 'yes', or '1 in 4' for lazy R1."""
+    if not row["r1"]:
+        return "no"
+    return "yes" if row["r1_every"] == 1 else f"1 in {row['r1_every']}"
 
 
 # The duels the Playground offers most often: two losses with the same settings, a loss with and

@@ -46,6 +46,10 @@ class TrainConfig:
     # game
     loss: str = "nonsaturating"
     r1_gamma: float = 0.0  # D loss += r1_gamma / 2 * E||grad_x D(x_real)||^2; 0 = off
+    # lazy R1 (Karras et al. 2020, StyleGAN2, Section 3.1): the penalty is computed only on every
+    # r1_every-th step, weighted r1_every times as much, so its gradient is the same on average
+    # and the steps without it skip its double backward pass; 1 = every step (Mescheder et al.)
+    r1_every: int = 1
     r2_gamma: float = 0.0  # D loss += r2_gamma / 2 * E||grad_x D(G(z))||^2 (R2); 0 = off
     d_steps: int = 1  # k of Goodfellow et al. 2014, Algorithm 1: D updates per G update
     # optimisation
@@ -77,6 +81,7 @@ class TrainConfig:
         _integer(self, "ring_modes", 2, 64)
         _integer(self, "grid_side", 2, 10)
         _integer(self, "d_steps", 1, 20)
+        _integer(self, "r1_every", 1, 64)
         _integer(self, "batch_size", 8, 8192)
         _integer(self, "latent_dim", 1, 64)
         _integer(self, "hidden", 4, 1024)

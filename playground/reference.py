@@ -67,16 +67,18 @@ def textbook_losses(loss: str, d_real: torch.Tensor, d_fake: torch.Tensor):
 
 def textbook_step(cfg: TrainConfig, G: nn.Module, D: nn.Module, opt_g, opt_d,
                   x_real: torch.Tensor, z_d: torch.Tensor, eps: torch.Tensor | None,
-                  z_g: torch.Tensor) -> None:
+                  z_g: torch.Tensor, step: int = 0) -> None:
     """Algorithm 1 of Goodfellow et al. 2014 for one run: cfg.d_steps D updates on real points
     x_real[i] and fakes G(z_d[i]) (with R1, R2 and WGAN-GP's penalty on interpolates with
-    weights eps[i] as cfg asks), then one G update on G(z_g)."""
+    weights eps[i] as cfg asks), then one G update on G(z_g). `step` counts the steps before
+    this one: lazy R1 (StyleGAN2) adds r1_every * R1 when it is a multiple of cfg.r1_every."""
+    r1_gamma = cfg.r1_gamma * cfg.r1_every if step % cfg.r1_every == 0 else 0.0
     for i in range(cfg.d_steps):
         x = x_real[i].clone().requires_grad_(True)
         fake = G(z_d[i]).detach().requires_grad_(True)
         d_real, d_fake = D(x), D(fake)
         d_loss, _ = textbook_losses(cfg.loss, d_real, d_fake)
-        for gamma, out, at in ((cfg.r1_gamma, d_real, x), (cfg.r2_gamma, d_fake, fake)):
+        for gamma, out, at in ((r1_gamma, d_real, x), (cfg.r2_gamma, d_fake, fake)):
             if gamma:
                 (grad,) = torch.autograd.grad(out.sum(), at, create_graph=True)
                 d_loss = d_loss + gamma / 2 * grad.pow(2).sum(1).mean()

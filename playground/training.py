@@ -5,13 +5,17 @@ One training step (Goodfellow et al. 2014, Algorithm 1) for every member at once
                       D <- D - lr_d * Adam(grad_D [d_loss(D(x_real), D(G(z)))
                                                    + r1_gamma/2 * R1 + r2_gamma/2 * R2 + GP])
   once:               z ~ N(0, I);  G <- G - lr_g * Adam(grad_G g_loss(D(G(z))))
+With lazy R1 (r1_every = N > 1, StyleGAN2's lazy regularisation) the R1 term is computed only in
+the steps whose count is a multiple of N, weighted N * r1_gamma/2; the other steps record R1 as
+NaN (it was not computed).
+
 Members differ only in per-member coefficient tensors (0/1 weights of each loss function, r1_gamma,
 r2_gamma, the gradient penalty's weight, learning rates, betas, their number of D steps) and in
 their seed, so one static program trains every loss of `losses.LOSSES`, with and without
 penalties, side by side: each term that some member needs is computed for all members and
 weighted per member (0 for the others), and a term that no member needs is not computed. On
 CUDA the whole step is captured once as a CUDA graph (and captured again when a change of the
-members' settings changes which terms are needed).
+members' settings changes which terms are needed; with lazy R1, once with R1 and once without).
 
 Members with fewer D steps than the population's largest d_steps skip the later D updates: their
 optimizer step is masked (parameters and Adam state unchanged), so they train as they would
@@ -136,6 +140,7 @@ class Population:
         # D updates: each member makes its own d_steps of the population's largest number
         d_steps = [c.d_steps for c in configs]
         self.max_d_steps = max(d_steps)
+        self.r1_every = base.r1_every
         self._d_active = None  # (max_d_steps, K, 1, 1) bool: member takes D update i
         if len(set(d_steps)) > 1:
             steps = torch.tensor(d_steps, device=dev).view(1, K, 1, 1)
@@ -152,7 +157,8 @@ class Population:
                                          dev.type == "cuda" if graph is None else graph)
 
     # -- the step: Goodfellow et al. 2014, Algorithm 1, for every member ----------------------
-    def _step(self, d: bool = True, g: bool = True) -> None:
+    def _step(self, d: bool = True, g: bool = True, r1: bool = True) -> None:
+        """`r1`: whether this step computes R1 (always, unless lazy R1 skips it)."""
         x_real, z_d, eps, z_g = self.streams.rows()
         nan = torch.full((len(self.configs),), math.nan, device=self.device)
         d_stats = [nan] * 7  # d_loss, d_real, d_fake, |grad D|, r1, r2, gp
@@ -160,7 +166,7 @@ class Population:
         if d:
             for i in range(self.max_d_steps):  # k steps of D
                 active = None if self._d_active is None else self._d_active[i]
-                new = self._d_update(x_real[:, i], z_d[:, i], eps[:, i], active)
+                new = self._d_update(x_real[:, i], z_d[:, i], eps[:, i], active, r1)
                 if active is not None:  # a member's statistics are those of its last update
                     new = [torch.where(active.view(-1), a, b) for a, b in zip(new, d_stats)]
                 d_stats = new
@@ -172,11 +178,13 @@ class Population:
         self.streams.next_row()
 
     def _d_update(self, x_real: torch.Tensor, z: torch.Tensor, eps: torch.Tensor,
-                  active: torch.Tensor | None) -> list[torch.Tensor]:
+                  active: torch.Tensor | None, r1_due: bool) -> list[torch.Tensor]:
         """Ascend D's objective on a minibatch of real points and of fakes G(z) (each member by
-        its own loss, plus the penalties it uses); returns the (K,) statistics d_loss, d_real,
-        d_fake, |grad D|, R1, R2, GP (NaN for a penalty no member uses)."""
-        terms, m = self._terms, self.members
+        its own loss, plus the penalties it uses, R1 only when `r1_due`); returns the (K,)
+        statistics d_loss, d_real, d_fake, |grad D|, R1, R2, GP (NaN for a penalty not
+        computed)."""
+        m = self.members
+        terms = self._terms._replace(r1=self._terms.r1 and r1_due)
         with torch.no_grad():
             x_fake = self.G(z)
         if terms.r1:
@@ -190,7 +198,7 @@ class Population:
         r1 = r2 = gp = nan
         if terms.r1:
             r1 = losses.r1_penalty(d_real, x_real)
-            total = total + m.r1_gamma / 2 * r1
+            total = total + m.r1_gamma * self.r1_every / 2 * r1
         if terms.r2:
             r2 = losses.r1_penalty(d_fake, x_fake)
             total = total + m.r2_gamma / 2 * r2
@@ -254,10 +262,11 @@ class Population:
         """One training step for every member (d / g False: update only the other player)."""
         fix_threads()
         self._next_block_if_used()
+        r1 = self.step_count % self.r1_every == 0  # lazy R1: due on every r1_every-th step
         if d and g:
-            self._graphed_step()
+            self._graphed_step(True, True, r1)
         else:
-            self._step(d, g)
+            self._step(d, g, r1)
             self.recorder.half_step(self.streams.host_row, d, g)
         self.streams.host_row += 1
         self.step_count += 1

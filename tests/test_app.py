@@ -204,6 +204,20 @@ def test_live_changes_keep_the_run_and_structural_changes_reset():
     assert at.session_state[RUN_KEY].config.depth == 2
 
 
+def test_lazy_r1_is_offered_with_r1_and_changing_it_restarts_the_run():
+    at = app()
+    every = at.select_slider(key="r1_every")
+    assert every.disabled and every.value == 1  # R1 is off by default
+    at.toggle(key="r1").set_value(True).run()
+    click(at, "playground.step")
+    every = at.select_slider(key="r1_every")
+    assert not every.disabled and "every 4th step, 4 γ" in every.options
+    every.set_value(4).run()
+    run = at.session_state[RUN_KEY]
+    assert run.step_count == 0 and run.config.r1_every == 4 and run.config.r1_gamma > 0
+    assert at.query_params["r1_every"] == "4"
+
+
 def test_the_sidebar_lets_the_engine_decide_what_applies_mid_run(monkeypatch):
     asked = []
     reconfigure = GANRun.reconfigure
@@ -263,11 +277,12 @@ def test_a_click_that_still_carries_the_preset_link_is_not_undone():
 
 def test_query_params_round_trip():
     params = {"dataset": "moons", "loss": "minimax", "lr_g": "0.0003", "seed": "7",
-              "r1_gamma": "0.1", "hidden": "64", "d_steps": "2"}
+              "r1_gamma": "0.1", "r1_every": "4", "hidden": "64", "d_steps": "2"}
     at = app(**params)
     cfg = at.session_state[RUN_KEY].config
     assert cfg == TrainConfig(dataset="moons", loss="minimax", lr_g=3e-4, seed=7, r1_gamma=0.1,
-                              hidden=64, d_steps=2)
+                              r1_every=4, hidden=64, d_steps=2)
+    assert at.select_slider(key="r1_every").value == 4
     assert at.query_params == params
     assert at.select_slider(key="lr_g").value == 3e-4 and at.number_input(key="seed").value == 7
     at.number_input(key="seed").set_value(8).run()

@@ -120,16 +120,18 @@ def test_bench_json_reports_ratios_against_the_textbook_loop():
     assert p.returncode == 0, p.stderr
     out = json.loads(p.stdout)
     assert out["device"] == "cpu" and out["torch"]
-    rows = {(r["name"], r["population"], r["r1"]): r for r in out["results"]}
-    assert set(rows) == {(n, k, r1) for r1 in (False, True)
+    rows = {(r["name"], r["population"], r["r1"], r["r1_every"]): r for r in out["results"]}
+    # without R1, with R1 in every step, with lazy R1 (every 4th step)
+    assert set(rows) == {(n, k, r1, every) for r1, every in ((False, 1), (True, 1), (True, 4))
                          for n, k in (("textbook", 1), ("engine", 1), ("engine", 2))}
     for r in out["results"]:
         assert r["graphed"] is False and r["steps_per_s"] > 0
         assert r["model_steps_per_s"] == pytest.approx(r["steps_per_s"] * r["population"], rel=1e-3)
-    assert rows[("textbook", 1, True)]["ratio"] == 1.0
-    e = rows[("engine", 2, False)]
-    assert e["ratio"] == pytest.approx(
-        e["model_steps_per_s"] / rows[("textbook", 1, False)]["steps_per_s"], rel=1e-2)
+    assert rows[("textbook", 1, True, 1)]["ratio"] == rows[("textbook", 1, True, 4)]["ratio"] == 1
+    for r1, every in ((False, 1), (True, 4)):
+        e = rows[("engine", 2, r1, every)]
+        assert e["ratio"] == pytest.approx(
+            e["model_steps_per_s"] / rows[("textbook", 1, r1, every)]["steps_per_s"], rel=1e-2)
 
 
 NO_TORCH = """

@@ -21,6 +21,8 @@ def test_defaults_are_valid_and_frozen():
         ("lr_d", -1e-3),
         ("r1_gamma", -0.1),
         ("d_steps", 0),
+        ("r1_every", 0),
+        ("r1_every", 2.0),
         ("batch_size", 2.5),
         ("seed", -1),
         ("depth", True),

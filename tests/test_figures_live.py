@@ -146,6 +146,21 @@ def test_charts_subsample_long_histories():
     assert tuple(fig.layout.yaxis5.range) == (0, 25.5)  # modes captured out of 25
 
 
+def test_a_lazy_penalty_is_one_line_over_the_steps_that_computed_it():
+    """Lazy R1 computes R1 every 4th step: the line joins those steps (no gaps between them),
+    and it breaks where R1 was switched off for a while."""
+    s, e = history(20_000, 200)
+    s["r1"] = np.where(np.arange(20_000) % 4 == 0, 0.5, np.nan)
+    s["r1"][8_000:12_000] = np.nan
+    fig = charts_figure(s, e, n_modes=25)
+    (r1,) = [t for t in fig.data if t.name.startswith("R1")]
+    x, y = np.asarray(r1.x, dtype=float), np.asarray(r1.y, dtype=float)
+    assert len(x) <= MAX_CHART_POINTS + 1 and x[0] == 1 and x[-1] == 19_997
+    gap = np.flatnonzero(np.isnan(x))
+    assert len(gap) == 1 and x[gap[0] - 1] <= 8_000 and x[gap[0] + 1] >= 12_001
+    assert np.isnan(y[gap]).all() and (y[~np.isnan(x)] == 0.5).all()
+
+
 def test_charts_without_modes_show_divergences():
     fig = charts_figure(*history(50, 1), n_modes=0)
     names = [t.name for t in fig.data]

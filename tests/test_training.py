@@ -166,6 +166,38 @@ def test_population_equals_separate_textbook_runs(tiny):
                                            rtol=1e-4, msg=lambda m, c=configs[k]: f"{c}: {m}")
 
 
+def test_lazy_r1_population_equals_textbook_runs_that_penalise_every_third_step(tiny):
+    """With r1_every = 3 the R1 term is added, three times as strong, only in steps 0, 3, 6...
+    (StyleGAN2's lazy regularisation), alike in the engine and in the textbook loop."""
+    configs = [tiny.replace(r1_every=3, **v) for v in (
+        dict(loss="nonsaturating", r1_gamma=1.0), dict(loss="minimax", r1_gamma=0.3, seed=2),
+        dict(loss="hinge", r1_gamma=1.0, r2_gamma=0.5, d_steps=2), dict(loss="nonsaturating"))]
+    pop = Population(configs, eval_every=0)
+    refs = [textbook_nets(c) for c in configs]
+    for t in range(BLOCK + 8):
+        for k, (c, ref) in enumerate(zip(configs, refs)):
+            textbook_step(c, *ref, *pop.next_inputs(k), step=t)
+        pop.step()
+    for k, (G, D, _, _) in enumerate(refs):
+        for net, params in ((G, pop.G.params), (D, pop.D.params)):
+            ref = [p for lin in net if isinstance(lin, nn.Linear) for p in (lin.weight.T, lin.bias)]
+            for got, want in zip(params, ref):
+                torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5,
+                                           rtol=1e-4, msg=lambda m, c=configs[k]: f"{c}: {m}")
+    pop.flush()
+    r1 = pop.histories[0].steps["r1"]
+    assert np.isfinite(r1[::3]).all() and np.isnan(np.delete(r1, np.s_[::3])).all()
+
+
+def test_lazy_r1_is_not_every_step_r1(tiny):
+    """r1_every changes the trajectory (a test of the test above: the flag is not ignored)."""
+    every, lazy = (train(tiny.replace(r1_gamma=1.0, r1_every=n), 40, eval_every=0)
+                   for n in (1, 4))
+    steps = every.history.steps
+    assert np.isfinite(steps["r1"]).all()
+    assert not np.allclose(steps["d_loss"][1:], lazy.history.steps["d_loss"][1:])
+
+
 def test_members_make_their_own_number_of_d_steps(tiny):
     pop = Population([tiny, tiny.replace(d_steps=5), tiny.replace(d_steps=2)], eval_every=0)
     pop.advance(4)
@@ -260,8 +292,10 @@ def test_population_rejects_members_that_differ_in_structure(tiny):
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
-def test_graphed_and_eager_steps_agree_on_cuda(tiny):
-    configs = [tiny.replace(device="cuda", seed=s, r1_gamma=g) for s in (0, 1) for g in (0.0, 1.0)]
+@pytest.mark.parametrize("r1_every", [1, 3])  # lazy R1: one graph with R1, one without
+def test_graphed_and_eager_steps_agree_on_cuda(tiny, r1_every):
+    configs = [tiny.replace(device="cuda", seed=s, r1_gamma=g, r1_every=r1_every)
+               for s in (0, 1) for g in (0.0, 1.0)]
     eager = Population(configs, eval_every=0, graph=False)
     graphed = Population(configs, eval_every=0, graph=True)
     eager.advance(2 * BLOCK + 5)

@@ -279,6 +279,21 @@ def _subsample(n: int, limit: int = MAX_CHART_POINTS) -> np.ndarray:
     return np.unique(np.linspace(0, n - 1, limit).round().astype(np.int64))
 
 
+def _penalty_line(step: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """A penalty's line over the steps that computed it (lazy R1 computes it every r1_every-th
+    step only), subsampled like the other lines; it breaks where the penalty was off for
+    longer than its usual cadence (switched off mid-run, or a step that did not update D)."""
+    rows = np.flatnonzero(np.isfinite(np.asarray(values, dtype=np.float64)))
+    pick = _subsample(len(rows))
+    x, y = np.asarray(step, dtype=np.float64)[rows], np.asarray(values, dtype=np.float64)[rows]
+    if len(rows) < 2:
+        return _f32(x), y
+    gaps = np.diff(x)
+    segment = np.concatenate([[0], np.cumsum(gaps > gaps.min())])
+    cut = np.flatnonzero(np.diff(segment[pick]) > 0) + 1
+    return _f32(np.insert(x[pick], cut, np.nan)), np.insert(y[pick], cut, np.nan)
+
+
 def _decades_per_tick(*values: np.ndarray) -> int:
     """Tick spacing (in powers of ten) for a log axis: about four labelled ticks, only ever at
     powers of ten (plotly's default labels 2, 5... between them, unreadable when narrow)."""
@@ -341,7 +356,7 @@ def charts_figure(
     penalties = [(name, label, color) for name, label, color in PENALTIES
                  if np.isfinite(np.asarray(steps[name], dtype=np.float64)).any()]
     for name, label, color in penalties:
-        line(label, x, steps[name][idx], 4, color)
+        line(label, *_penalty_line(steps["step"], steps[name]), 4, color)
     if not penalties:  # plotly draws no axes for a panel without a trace
         data.append(dict(type="scatter", x=[], y=[], xaxis="x4", yaxis="y4", showlegend=False,
                          hoverinfo="skip"))

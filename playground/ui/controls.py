@@ -22,6 +22,7 @@ from .ranges import (
     HIDDEN_OPTIONS,
     LATENT_DIM,
     LR_OPTIONS,
+    R1_EVERY_OPTIONS,
 )
 
 DATASET_LABELS = {
@@ -55,8 +56,9 @@ def _presets() -> None:
 
 def _game() -> None:
     st.subheader("Data and game")
-    st.caption("Loss, R1 and learning rates change the running game; data, networks, "
-               "optimizer, batch and seed restart it from step 0.")
+    st.caption("Loss, R1 on or off, its strength and learning rates change the running game; "
+               "data, networks, optimizer, batch, how often R1 is computed and seed restart it "
+               "from step 0.")
     datasets = [d for d in DATASETS if d != "custom" or st.session_state.get(session.CUSTOM_KEY)]
     st.selectbox(
         "Data", datasets, key="dataset", format_func=DATASET_LABELS.get,
@@ -82,6 +84,15 @@ def _game() -> None:
         disabled=not st.session_state.get("r1"), on_change=session.on_setting_change,
         help="Larger γ: a smoother D and steadier training, but blurrier samples (γ = 1 on the "
              "ring spreads the modes). Applies to the running game.",
+    )
+    st.select_slider(
+        "R1 computed", _options(R1_EVERY_OPTIONS, "r1_every"), key="r1_every",
+        disabled=not st.session_state.get("r1"), on_change=session.on_setting_change,
+        format_func=_every,
+        help="Lazy R1 (Karras et al. 2020, StyleGAN2): the penalty is computed only every N-th "
+             "step, N times as strong, so D feels the same penalty on average while the other "
+             "steps skip R1's extra backward pass (more steps per second). The grid presets "
+             "use every 4th step. Restarts the run.",
     )
     st.toggle(
         "R2 penalty on D (fakes)", key="r2", on_change=session.on_setting_change,
@@ -109,6 +120,13 @@ def _game() -> None:
         help="avg ← decay · avg + (1 − decay) · G after every G step: 0.999 averages over "
              "about the last 1000 steps.",
     )
+
+
+def _every(n: int) -> str:
+    """'every step', 'every 4th step, 4 γ': how often lazy R1 is computed and how strong."""
+    if n == 1:
+        return "every step"
+    return f"every {({2: '2nd', 3: '3rd'}).get(n, f'{n}th')} step, {n} γ"
 
 
 def loss_help() -> str:

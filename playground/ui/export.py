@@ -41,7 +41,8 @@ def points_notice(cfg: TrainConfig, key: str) -> None:
 
 # -- the animated replay ------------------------------------------------------------------------
 def _title(cfg: TrainConfig) -> str:
-    r1 = f" + R1 (γ {cfg.r1_gamma:g})" if cfg.r1_gamma else ""
+    lazy = f", every {cfg.r1_every} steps" if cfg.r1_every > 1 else ""
+    r1 = f" + R1 (γ {cfg.r1_gamma:g}{lazy})" if cfg.r1_gamma else ""
     return f"{cfg.loss}{r1} on {cfg.dataset}, seed {cfg.seed}"
 
 

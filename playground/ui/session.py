@@ -58,8 +58,8 @@ RESEED_KEY = "playground.reseed"  # a link's replay applied a setting the sideba
 # Widget keys that are config fields (and URL parameter names), besides the penalties and the
 # averaged G: "r1" / "r2" / "ema" toggle them, their strengths live in "r1_gamma", "r2_gamma",
 # "g_ema". Which of them apply mid-run is the engine's to say (on_setting_change).
-FIELDS = ("dataset", "loss", "lr_g", "lr_d", "d_steps", "optimizer", "batch_size", "hidden",
-          "depth", "latent_dim", "activation", "seed")
+FIELDS = ("dataset", "loss", "r1_every", "lr_g", "lr_d", "d_steps", "optimizer", "batch_size",
+          "hidden", "depth", "latent_dim", "activation", "seed")
 DEFAULT_EMA = 0.999
 
 EVAL_EVERY = 100  # steps between metric evaluations, unless a preset sets its own
@@ -434,7 +434,8 @@ def on_setting_change() -> None:
     before = r.config
     if r.reconfigure(cfg):
         reset_run(cfg)
-        notify("info", "Data, network, optimizer or seed changed: the game restarted from step 0.")
+        notify("info", "Data, network, optimizer, lazy R1 or seed changed: the game restarted "
+                       "from step 0.")
         return
     change = changes.settings_change(r.step_count, before, cfg)
     if change is None:  # the browser echoing settings a link's replay set: nothing changed

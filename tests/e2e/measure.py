@@ -246,8 +246,13 @@ def print_preset_times(rows: list[dict], within: float) -> None:
         times = [r["seconds"] for r in mine if r["seconds"] is not None]
         shown = ", ".join("-" if r["seconds"] is None else f"{r['seconds']:.1f}" for r in mine)
         median = f"{statistics.median(times):.1f} s" if times else "-"
+        # steps over seconds from Play: tells a slow machine (fewer steps/s) from a preset that
+        # needs more steps
+        rates = [r["step"] / r["seconds"] for r in mine if r["seconds"] and r["step"] > 10]
+        rate = (f"; {min(rates):.0f}-{max(rates):.0f} steps/s from Play to the verdict"
+                if rates else "")
         print(f"  {name}: {sum(t <= within for t in times)} of {len(mine)} within {within:g} s, "
-              f"median {median} ({shown})")
+              f"median {median} ({shown}){rate}")
 
 
 def main() -> None:

@@ -143,35 +143,10 @@ def test_snapshot_gradient_is_the_selected_loss_gradient(tiny):
     assert (cos > 0).all()
 
 
-def test_population_equals_separate_textbook_runs(tiny):
-    configs = [
-        tiny.replace(loss="minimax", seed=0),
-        tiny.replace(loss="nonsaturating", r1_gamma=1.0, seed=0, lr_d=3e-3),
-        tiny.replace(loss="nonsaturating", seed=4, beta1=0.0),
-        tiny.replace(loss="lsgan", seed=0),
-        tiny.replace(loss="hinge", r2_gamma=1.0, seed=0),
-        tiny.replace(loss="wgan_gp", seed=0, d_steps=3, beta1=0.0, beta2=0.9),
-    ]
-    pop = Population(configs, eval_every=0)
-    refs = [textbook_nets(c) for c in configs]
-    for _ in range(BLOCK + 8):  # crosses a block refill
-        for k, (c, ref) in enumerate(zip(configs, refs)):
-            textbook_step(c, *ref, *pop.next_inputs(k))
-        pop.step()
-    for k, (G, D, _, _) in enumerate(refs):
-        for net, params in ((G, pop.G.params), (D, pop.D.params)):
-            ref = [p for lin in net if isinstance(lin, nn.Linear) for p in (lin.weight.T, lin.bias)]
-            for got, want in zip(params, ref):
-                torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5,
-                                           rtol=1e-4, msg=lambda m, c=configs[k]: f"{c}: {m}")
-
-
-def test_lazy_r1_population_equals_textbook_runs_that_penalise_every_third_step(tiny):
-    """With r1_every = 3 the R1 term is added, three times as strong, only in steps 0, 3, 6...
-    (StyleGAN2's lazy regularisation), alike in the engine and in the textbook loop."""
-    configs = [tiny.replace(r1_every=3, **v) for v in (
-        dict(loss="nonsaturating", r1_gamma=1.0), dict(loss="minimax", r1_gamma=0.3, seed=2),
-        dict(loss="hinge", r1_gamma=1.0, r2_gamma=0.5, d_steps=2), dict(loss="nonsaturating"))]
+def _population_equals_textbook_runs(configs) -> Population:
+    """Train `configs` as one population and each alone in the textbook loop on the same inputs
+    for BLOCK + 8 steps (across a block refill); assert every member's weights equal its
+    textbook run's. Returns the population."""
     pop = Population(configs, eval_every=0)
     refs = [textbook_nets(c) for c in configs]
     for t in range(BLOCK + 8):
@@ -184,6 +159,28 @@ def test_lazy_r1_population_equals_textbook_runs_that_penalise_every_third_step(
             for got, want in zip(params, ref):
                 torch.testing.assert_close(got[k].squeeze(0), want.detach(), atol=2e-5,
                                            rtol=1e-4, msg=lambda m, c=configs[k]: f"{c}: {m}")
+    return pop
+
+
+def test_population_equals_separate_textbook_runs(tiny):
+    configs = [
+        tiny.replace(loss="minimax", seed=0),
+        tiny.replace(loss="nonsaturating", r1_gamma=1.0, seed=0, lr_d=3e-3),
+        tiny.replace(loss="nonsaturating", seed=4, beta1=0.0),
+        tiny.replace(loss="lsgan", seed=0),
+        tiny.replace(loss="hinge", r2_gamma=1.0, seed=0),
+        tiny.replace(loss="wgan_gp", seed=0, d_steps=3, beta1=0.0, beta2=0.9),
+    ]
+    _population_equals_textbook_runs(configs)
+
+
+def test_lazy_r1_population_equals_textbook_runs_that_penalise_every_third_step(tiny):
+    """With r1_every = 3 the R1 term is added, three times as strong, only in steps 0, 3, 6...
+    (StyleGAN2's lazy regularisation), alike in the engine and in the textbook loop."""
+    configs = [tiny.replace(r1_every=3, **v) for v in (
+        dict(loss="nonsaturating", r1_gamma=1.0), dict(loss="minimax", r1_gamma=0.3, seed=2),
+        dict(loss="hinge", r1_gamma=1.0, r2_gamma=0.5, d_steps=2), dict(loss="nonsaturating"))]
+    pop = _population_equals_textbook_runs(configs)
     pop.flush()
     r1 = pop.histories[0].steps["r1"]
     assert np.isfinite(r1[::3]).all() and np.isnan(np.delete(r1, np.s_[::3])).all()

@@ -284,10 +284,10 @@ def _penalty_line(step: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.
     step only), subsampled like the other lines; it breaks where the penalty was off for
     longer than its usual cadence (switched off mid-run, or a step that did not update D)."""
     rows = np.flatnonzero(np.isfinite(np.asarray(values, dtype=np.float64)))
-    pick = _subsample(len(rows))
     x, y = np.asarray(step, dtype=np.float64)[rows], np.asarray(values, dtype=np.float64)[rows]
     if len(rows) < 2:
         return _f32(x), y
+    pick = _subsample(len(rows))
     gaps = np.diff(x)
     segment = np.concatenate([[0], np.cumsum(gaps > gaps.min())])
     cut = np.flatnonzero(np.diff(segment[pick]) > 0) + 1

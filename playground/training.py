@@ -222,9 +222,10 @@ class Population:
         if self._terms.ema:
             with torch.no_grad():
                 # avg <- g_ema * avg + (1 - g_ema) * G; lerp at weight 1 returns G exactly, so a
-                # member with g_ema = 0 keeps avg == G
-                for avg, p in zip(self.G_avg.params, self.G.params):
-                    avg.lerp_(p, 1 - self.members.g_ema)
+                # member with g_ema = 0 keeps avg == G (one call for all parameters, as in
+                # engine/optimizer.py)
+                avg, now = self.G_avg.params, self.G.params
+                torch._foreach_lerp_(avg, now, [1 - self.members.g_ema] * len(now))
         return g_loss.detach(), _per_member_norm(grads)
 
     def _state(self) -> list[torch.Tensor]:

@@ -27,18 +27,27 @@ class Optimizer:
             if active is not None:
                 self._masked_step(grads, active)
                 return
+            # Each operation is one call over all parameters (the `torch._foreach_*` form of
+            # torch.optim): on the CPU a small network's step costs more in Python calls than
+            # in arithmetic. The per-member coefficients broadcast over each parameter; the
+            # arithmetic is `_masked_step`'s, value for value.
+            n = len(self.params)
             if self.kind == "sgd":
-                for p, g in zip(self.params, grads):
-                    p.sub_(self.lr * g)
+                torch._foreach_sub_(self.params, torch._foreach_mul(grads, [self.lr] * n))
                 return
             self.t += 1
             bias1 = 1 - self.beta1**self.t
             bias2_sqrt = (1 - self.beta2**self.t).sqrt()
             step_size = self.lr / bias1
-            for p, g, m, v in zip(self.params, grads, self.m, self.v):
-                m.lerp_(g, 1 - self.beta1)
-                v.mul_(self.beta2).add_((1 - self.beta2) * g * g)
-                p.sub_(step_size * m / (v.sqrt() / bias2_sqrt + ADAM_EPS))
+            torch._foreach_lerp_(self.m, grads, [1 - self.beta1] * n)  # m <- b1 m + (1 - b1) g
+            torch._foreach_mul_(self.v, [self.beta2] * n)  # v <- b2 v + (1 - b2) g^2
+            torch._foreach_add_(
+                self.v, torch._foreach_mul(torch._foreach_mul(grads, [1 - self.beta2] * n), grads))
+            denom = torch._foreach_sqrt(self.v)  # sqrt(v / bias2) + eps, as sqrt(v) / sqrt(bias2)
+            torch._foreach_div_(denom, [bias2_sqrt] * n)
+            torch._foreach_add_(denom, ADAM_EPS)
+            torch._foreach_sub_(
+                self.params, torch._foreach_div(torch._foreach_mul(self.m, [step_size] * n), denom))
 
     def _masked_step(self, grads: Sequence[torch.Tensor], active: torch.Tensor) -> None:
         if self.kind == "sgd":

@@ -115,6 +115,18 @@ def test_non_finite_losses_stop_with_diverged_and_no_exception(tiny):
     assert result.steps == first_bad  # on the CPU training stops at the first bad step
 
 
+def test_one_member_diverging_stops_only_that_member_and_the_histories_are_complete(tiny):
+    """advance reads only each step's statistics on the CPU; the histories must still hold
+    every step, and one member's divergence must not stop the others."""
+    bad = tiny.replace(optimizer="sgd", lr_d=1.0, r1_gamma=1000.0, activation="leaky_relu")
+    pop = Population([bad, bad.replace(r1_gamma=0.0, lr_d=1e-3)], eval_every=0)
+    assert pop.advance(60) == 60
+    first_bad = np.nonzero(~np.isfinite(pop.histories[0].steps["d_loss"]))[0][0] + 1
+    assert pop.diverged_at == [first_bad, None] and first_bad < 60
+    assert [len(h.steps["step"]) for h in pop.histories] == [60, 60]
+    np.testing.assert_array_equal(pop.histories[1].steps["step"], np.arange(1, 61))
+
+
 def test_snapshot_has_float32_arrays_for_the_live_view(tiny):
     run = GANRun(tiny)
     run.advance(100)

@@ -24,6 +24,7 @@ class Recorder:
         self._flushed = 0  # rows of this block already in the histories
         self._block_start = 0  # steps before this block
         self._half_steps: dict[int, tuple[bool, bool]] = {}  # block row -> (d, g) updated
+        self._checked = torch.tensor(_D_COLUMNS + _G_COLUMNS, device=device)
 
     def write(self, row: torch.Tensor, stats: torch.Tensor) -> None:
         """Store one step's (K, STEP_FIELDS[1:]) statistics at the device row `row`."""
@@ -32,6 +33,11 @@ class Recorder:
     def half_step(self, row: int, d: bool, g: bool) -> None:
         """Block row `row` updated only D or only G: the other player's NaNs are not divergence."""
         self._half_steps[row] = (d, g)
+
+    def finite(self, row: int) -> bool:
+        """Whether block row `row`, a step of both players, has finite losses and gradient
+        norms for every member (what `flush` checks for divergence), read without a flush."""
+        return bool(torch.isfinite(self.stats[row].index_select(1, self._checked)).all())
 
     def new_block(self, step_count: int) -> None:
         """The block was refilled after `step_count` steps (flush first)."""

@@ -260,6 +260,8 @@ def test_preset_param_is_applied_then_removed_from_the_url():
     assert at.query_params == config_to_params(cfg)
     assert at.query_params["dataset"] == "grid25" and float(at.query_params["r1_gamma"]) > 0
     assert at.selectbox(key="dataset").value == "grid25" and at.toggle(key="r1").value
+    # its Adam beta2 (0.99) has no widget, so the sidebar says it
+    assert any("Adam betas (0.5, 0.99)" in c.value for c in at.sidebar.caption)
 
 
 def test_a_click_that_still_carries_the_preset_link_is_not_undone():

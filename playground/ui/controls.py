@@ -179,6 +179,10 @@ def _training() -> None:
         help="Adam rescales each gradient, which hides most of minimax's vanishing gradient; "
              "plain SGD shows it. Restarts the run.",
     )
+    cfg = session.run().config
+    if cfg.optimizer == "adam":  # no widget sets the betas: presets, links and papers' settings do
+        st.caption(f"Adam betas ({cfg.beta1:g}, {cfg.beta2:g}), set by presets, links and a "
+                   "loss's recommended settings.")
     st.select_slider(
         "Batch size", _options(BATCH_OPTIONS, "batch_size"), key="batch_size",
         on_change=session.on_setting_change,

@@ -323,9 +323,16 @@ def render_results() -> None:
             # before training: the first tick records step 0, the rerun after the last the end
             export.record_compare_frame(sweep, spec["variants"], spec["seeds"][0], _panel_note)
         with st.container(key="compare-results"):
-            _status(sweep, spec, view)
-            _headline(view)
-            _tables(view, spec)
+            # The parts whose number of elements changes (the headline and the paired
+            # differences appear with the first evaluation, a caption when the sidebar changes)
+            # each fill one container, so what follows keeps its place: a shifted element is a
+            # new one to the browser, and a plot mounted anew blanks until it draws.
+            with st.container(key="compare-status"):
+                _status(sweep, spec, view)
+            with st.container(key="compare-headline"):
+                _headline(view)
+            with st.container(key="compare-tables"):
+                _tables(view, spec)
             _samples(sweep, spec, view)
             _curves(sweep, spec, view)
             if not ss.get(RUNNING_KEY):

@@ -125,11 +125,20 @@ SAMPLE = """() => {
             progress: (document.querySelector('[data-testid="stProgress"]') || {}).innerText};
 }"""
 
+# Counts plot elements taken out of the page (a plot mounted anew draws from blank).
+COUNT_REMOVED_PLOTS = """
+window.__removedPlots = 0;
+new MutationObserver(records => { for (const r of records) for (const n of r.removedNodes)
+    if (n.nodeType === 1) window.__removedPlots += (n.matches('.playground-plot') ? 1 : 0)
+        + n.querySelectorAll('.playground-plot').length;
+}).observe(document, {subtree: true, childList: true});"""
+
 
 def test_compare_results_stay_readable_and_update_in_place_while_training(
     page: Page, app_url: str
 ) -> None:
     page.set_viewport_size({"width": 1440, "height": 900})
+    page.add_init_script(COUNT_REMOVED_PLOTS)
     page.goto(f"{app_url}/compare?cmp_steps=10000&cmp_seeds=2")
     page.wait_for_function(TRAIN, timeout=120_000, polling=250)
     expect(page.get_by_text("Paired differences")).to_be_visible(timeout=120_000)
@@ -149,3 +158,6 @@ def test_compare_results_stay_readable_and_update_in_place_while_training(
     counts = [s["plots"] for s in samples]
     assert counts == sorted(counts) and counts[-1] > 0, counts
     assert len({s["progress"] for s in samples}) > 1 and "model-steps/s" in samples[-1]["progress"]
+    # from the first tick on, including the moment the headline and the paired differences
+    # appeared above the plots (which once shifted them, and the browser mounted them anew)
+    assert page.evaluate("() => window.__removedPlots") == 0

@@ -287,13 +287,14 @@ class Population:
         every BLOCK steps on a GPU, where it costs a device sync. Returns the number of steps
         taken, with the histories up to date."""
         check_every = BLOCK if self.device.type == "cuda" else 1
-        for i in range(n):
+        taken = 0
+        while taken < n:
             self.step()
-            if (i + 1) % check_every == 0 and self._should_stop(until):
-                self.flush()
-                return i + 1
+            taken += 1
+            if taken % check_every == 0 and self._should_stop(until):
+                break
         self.flush()
-        return n
+        return taken
 
     def _should_stop(self, until: Callable[[], bool] | None) -> bool:
         if self.device.type == "cuda":

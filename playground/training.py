@@ -93,8 +93,9 @@ def structure_key(cfg: TrainConfig) -> TrainConfig:
 
 
 def _per_member_norm(grads: Sequence[torch.Tensor]) -> torch.Tensor:
-    """(K,) L2 norm of each member's full gradient."""
-    return torch.stack([g.pow(2).flatten(1).sum(1) for g in grads]).sum(0).sqrt()
+    """(K,) L2 norm of each member's full gradient (one norm over the concatenated parameters:
+    a square and a sum per parameter cost ~2% of a small network's step on the CPU)."""
+    return torch.linalg.vector_norm(torch.cat([g.flatten(1) for g in grads], 1), dim=1)
 
 
 class Population:

@@ -207,6 +207,40 @@ def test_lazy_r1_is_not_every_step_r1(tiny):
     assert not np.allclose(steps["d_loss"][1:], lazy.history.steps["d_loss"][1:])
 
 
+def test_recorded_gradient_norms_are_those_of_each_members_textbook_gradients(tiny):
+    """|grad D| (of D's whole objective, penalties included, in its last update) and |grad G|
+    in the history are the L2 norms over all parameters of the gradients the textbook loop
+    steps its optimizers with, for that member on the same inputs."""
+    configs = [tiny.replace(loss="minimax", seed=0),
+               tiny.replace(loss="nonsaturating", r1_gamma=1.0, seed=3, d_steps=2),
+               tiny.replace(loss="hinge", r2_gamma=0.5, seed=1)]
+    pop = Population(configs, eval_every=0)
+    refs = [textbook_nets(c) for c in configs]
+    norms = [([], []) for _ in configs]  # per member: the norms each optimizer stepped with
+
+    def record(opt, into):
+        step = opt.step
+
+        def recording_step():
+            grads = [p.grad.flatten() for group in opt.param_groups for p in group["params"]]
+            into.append(float(torch.cat(grads).norm()))
+            step()
+        opt.step = recording_step
+
+    for (_, _, opt_g, opt_d), (d, g) in zip(refs, norms):
+        record(opt_d, d)
+        record(opt_g, g)
+    for t in range(3):
+        for k, (c, ref) in enumerate(zip(configs, refs)):
+            textbook_step(c, *ref, *pop.next_inputs(k), step=t)
+        pop.step()
+    pop.flush()
+    for k, (c, (d, g)) in enumerate(zip(configs, norms)):
+        steps = pop.histories[k].steps
+        np.testing.assert_allclose(steps["grad_norm_d"], d[c.d_steps - 1 :: c.d_steps], rtol=1e-4)
+        np.testing.assert_allclose(steps["grad_norm_g"], g, rtol=1e-4)
+
+
 def test_members_make_their_own_number_of_d_steps(tiny):
     pop = Population([tiny, tiny.replace(d_steps=5), tiny.replace(d_steps=2)], eval_every=0)
     pop.advance(4)

@@ -139,10 +139,13 @@ def test_charts_name_the_step_axis_and_mark_a_replayed_step():
 
 
 def test_charts_subsample_long_histories():
-    fig = charts_figure(*history(20_000, 200), n_modes=25)
+    fig = charts_figure(*history(200_000, 2_000), n_modes=25)
     d_loss = fig.data[0]
     assert len(d_loss.x) <= MAX_CHART_POINTS
-    assert d_loss.x[0] == 1 and d_loss.x[-1] == 20_000  # first and last step kept
+    assert d_loss.x[0] == 1 and d_loss.x[-1] == 200_000  # first and last step kept
+    for modes in [t for t in fig.data if t.name in ("modes", "% HQ")]:  # evaluations too
+        assert len(modes.x) <= MAX_CHART_POINTS
+        assert modes.x[0] == 100 and modes.x[-1] == 200_000
     assert tuple(fig.layout.yaxis5.range) == (0, 25.5)  # modes captured out of 25
 
 

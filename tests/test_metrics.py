@@ -209,6 +209,22 @@ def test_a_label_changes_only_after_it_holds_for_several_evaluations():
     assert "7/8 modes captured" in v.reason  # the numbers are today's; the reason says why
 
 
+def test_a_convergence_not_yet_held_long_enough_is_not_called_blurry():
+    """Training, with the latest evaluation alone converged: the reason agrees with the numbers
+    beside it (it once said fewer than 50% were sharp next to "58% high quality")."""
+    seven = np.r_[np.full(7, 280.0), 0]
+    counts = np.array([seven] * 4 + [np.full(8, 280.0)])
+    v = _verdict(counts, hq=0.58)
+    assert v.label == "training" and "58% high quality" in v.reason
+    assert "fewer than" not in v.reason and "latest evaluation alone reads converged" in v.reason
+    blurry = _verdict(np.full((2, 8), 280.0).repeat(3, 0)[:5], hq=0.4)
+    assert "fewer than 50% of samples are sharp" in blurry.reason
+    evals, _ = _history(np.zeros((5, 0)))  # data without modes: judged by the grid JS
+    evals["js_grid"][:] = [0.4, 0.4, 0.4, 0.4, 0.05]
+    v = metrics.verdict(evals, np.empty((5, 0)), 0, None)
+    assert v.label == "training" and "grid JS 0.050" in v.reason and "not yet" not in v.reason
+
+
 def test_a_run_near_the_thresholds_does_not_flip_at_every_evaluation():
     hq = np.where(np.arange(40) % 2 == 0, 0.49, 0.51)  # HQ straddles the 50% bar
     evals, counts = _history(np.full((40, 8), 280), hq)

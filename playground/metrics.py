@@ -313,11 +313,12 @@ def _why(label, evals, mode_counts, n_modes, i, since, holds) -> str:
         if evals["high_quality"][i] < HQ_JUDGED:
             return (f"fewer than {HQ_JUDGED:.0%} of samples are near a mode: too early to say "
                     "which modes it keeps")
-        if covered == n_modes and evals["high_quality"][i] < HQ_CONVERGED:
-            return f"every mode is covered but fewer than {HQ_CONVERGED:.0%} of samples are sharp"
-        if covered == n_modes:  # converged by this evaluation alone, not yet for long enough
-            return (f"every mode is covered and at least {HQ_CONVERGED:.0%} of samples are "
-                    "sharp")
+        if covered == n_modes:
+            if evals["high_quality"][i] < HQ_CONVERGED:
+                return (f"every mode is covered but fewer than {HQ_CONVERGED:.0%} of samples are "
+                        "sharp")
+            # converged by this evaluation alone, not yet for long enough
+            return f"every mode is covered and at least {HQ_CONVERGED:.0%} of samples are sharp"
         return "coverage is still changing"
     if evals["js_grid"][i] < JS_CONVERGED:  # below by this evaluation alone
         return f"below {JS_CONVERGED}"

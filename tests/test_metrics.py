@@ -217,7 +217,7 @@ def test_a_convergence_not_yet_held_long_enough_is_not_called_blurry():
     v = _verdict(counts, hq=0.58)
     assert v.label == "training" and "58% high quality" in v.reason
     assert "fewer than" not in v.reason and "latest evaluation alone reads converged" in v.reason
-    blurry = _verdict(np.full((2, 8), 280.0).repeat(3, 0)[:5], hq=0.4)
+    blurry = _verdict(np.full((5, 8), 280.0), hq=0.4)
     assert "fewer than 50% of samples are sharp" in blurry.reason
     evals, _ = _history(np.zeros((5, 0)))  # data without modes: judged by the grid JS
     evals["js_grid"][:] = [0.4, 0.4, 0.4, 0.4, 0.05]

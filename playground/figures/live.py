@@ -363,11 +363,11 @@ def charts_figure(
     # evaluations too: a long run's thousands of them would otherwise outweigh every other
     # line in each redraw (a million steps, one evaluation per 100: 283 KB a chart, 68 now)
     ei = _subsample(len(evals["step"]))
-    ex = _f32(np.asarray(evals["step"])[ei])
 
     def ev(name: str) -> np.ndarray:
         return np.asarray(evals[name])[ei]
 
+    ex = _f32(ev("step"))
     if n_modes:
         line("modes", ex, ev("modes_captured"), 5, "#444444", markers=True)
         line("% HQ", ex, 100 * ev("high_quality"), 6, "#2ca02c", markers=True)

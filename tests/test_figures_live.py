@@ -48,7 +48,8 @@ def history(steps: int, evals: int) -> tuple[dict, dict]:
 def test_landscape_has_every_layer_with_fixed_axes():
     fig = landscape_figure(snapshot(), BOUNDS, LAYERS)
     kinds = [t.type for t in fig.data]
-    # points in WebGL, lines (the latent grid, the arrows) in SVG
+    # point clouds as scattergl (the live plot draws them on a canvas), lines (the latent grid,
+    # the arrows) in SVG
     assert kinds == ["heatmap", "contour", "scatter", "scattergl", "scattergl", "scatter"]
     heatmap, contour = fig.data[:2]
     np.testing.assert_array_equal(np.asarray(heatmap.z), np.round(snapshot().d_grid * 255))

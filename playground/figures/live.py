@@ -6,11 +6,11 @@ Streamlit. Every array handed to plotly is float32: plotly sends numpy arrays ba
 and float32 halves the bytes of each redraw. Axis ranges are fixed from the dataset bounds so
 frames do not jump while training.
 
-Points are WebGL (`scattergl`), lines SVG: the live plot keeps one <div> (and so one WebGL
-context) for the whole session (ui/plot.py), and SVG markers were the largest part of the
-browser's redraw time. Measured with Plotly.react on this figure in headless Chromium (software
-WebGL): 88-100 ms per redraw against 123-168 ms with SVG markers (arrow and grid lines stay SVG:
-as WebGL they were slower).
+Point clouds are `scattergl` traces, lines SVG: the live plot component (ui/plot.py) draws the
+point clouds on a 2D canvas of its own (no WebGL needed), and SVG markers were the largest part
+of the browser's redraw time (123-168 ms per redraw against 88-100 ms with plotly's WebGL points,
+measured with Plotly.react in headless Chromium; the arrow and grid lines stay SVG: as WebGL
+they were slower).
 """
 
 from __future__ import annotations

@@ -2,6 +2,7 @@
 
     python tests/e2e/measure.py [--seconds 10] [--load 2] [--shots DIR] [--json]
     python tests/e2e/measure.py --presets all|NAME[,NAME...] [--seeds 8] [--within 20]
+    python tests/e2e/measure.py --redraw [--json]
 
 Against `streamlit run app.py` in headless Chromium, for the default config on CPU:
 - blank frames: while playing, the figures are sampled 5 times a second; a sample is blank when
@@ -13,6 +14,9 @@ Against `streamlit run app.py` in headless Chromium, for the default config on C
   redraw (websocket bytes received while playing / redraws);
 - steps/s while playing against the headless engine (GANRun.advance_for in a loop, one torch
   thread as in the app, before and after the browser run), and the server's training share.
+`--redraw` instead times one landscape redraw in Chromium, the figure drawn by plotly (its
+point clouds with WebGL, software-rendered on a machine without a GPU) against the live plot
+component (the same figure, its point clouds on a 2D canvas), alternating on the same frames.
 `--load N` runs N CPU-bound processes beside it (a busy machine), stopped at the end.
 `--nice-browser` runs Chromium at the lowest CPU priority: on a small machine the browser
 otherwise takes CPU from the server, which a real user's browser (on their own machine) does not.
@@ -238,6 +242,81 @@ def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float
     return rows
 
 
+# Draws the frames `n` times in a row with plotly or with the plot component, waiting for the
+# browser to paint after each; returns the median milliseconds from the call to the paint.
+REDRAWS = """async ([frames, how, n, config]) => {
+    const div = document.getElementById(how);
+    const times = [];
+    for (let i = 0; i < n; i++) {
+        const figure = frames[i % frames.length];
+        const start = performance.now();
+        if (how === 'plotly') {
+            const fig = JSON.parse(figure);
+            await Plotly.react(div, fig.data, fig.layout, config);
+        } else {
+            window.__component({parentElement: div, data: {figure, config, step: i}});
+        }
+        await new Promise(done => requestAnimationFrame(() => setTimeout(done, 0)));
+        times.push(performance.now() - start);
+    }
+    times.sort((a, b) => a - b);
+    return times[Math.floor(n / 2)];
+}"""
+
+
+def redraw_costs(browser_path: str, rounds: int = 4, redraws: int = 30) -> dict:
+    """Per landscape redraw (frames of `grid_r1` 100 steps apart), plotly's own drawing against
+    the live plot component, alternating: the renderer's busy milliseconds (Chromium's
+    TaskDuration) and the milliseconds from the call to the next paint, medians over rounds."""
+    import plotly
+    from playwright.sync_api import sync_playwright
+
+    from playground.figures.live import DEFAULT_LAYERS, landscape_figure
+    from playground.presets import PRESETS
+    from playground.training import GANRun
+    from playground.ui.plot import _CHART_JS, CONFIG, figure_spec
+
+    run = GANRun(PRESETS["grid_r1"].config, eval_every=100)
+    frames = []
+    for _ in range(6):
+        run.advance(100)
+        frames.append(figure_spec(landscape_figure(run.snapshot(), run.population.dataset.bounds,
+                                                   DEFAULT_LAYERS)))
+    library = (Path(plotly.__file__).parent / "package_data" / "plotly.min.js").read_text()
+    busy: dict[str, list[float]] = {"plotly": [], "component": []}
+    paint: dict[str, list[float]] = {"plotly": [], "component": []}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=browser_path, args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1440, "height": 1000})
+        page.set_content("<div id=plotly style='width:700px'></div>"
+                         "<div id=component style='width:700px'></div>")
+        page.add_script_tag(content=library)
+        page.evaluate("""async (js) => {
+            const url = URL.createObjectURL(new Blob([js], {type: 'text/javascript'}));
+            window.__component = (await import(url)).default;
+        }""", _CHART_JS)
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Performance.enable")
+
+        def task_seconds() -> float:
+            metrics = cdp.send("Performance.getMetrics")["metrics"]
+            return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+        for _ in range(rounds):
+            for how in busy:
+                before = task_seconds()
+                paint[how].append(page.evaluate(REDRAWS, [frames, how, redraws, CONFIG]))
+                busy[how].append((task_seconds() - before) * 1000 / redraws)
+        webgl = page.evaluate("() => !!document.createElement('canvas').getContext('webgl')")
+        browser.close()
+    out = {"rounds": rounds, "redraws_per_round": redraws, "webgl": webgl}
+    for how in busy:
+        out[f"{how}_busy_ms"] = statistics.median(busy[how])
+        out[f"{how}_paint_ms"] = statistics.median(paint[how])
+    out["busy_ratio"] = out["plotly_busy_ms"] / out["component_busy_ms"]
+    return out
+
+
 def print_preset_times(rows: list[dict], within: float) -> None:
     print(f"seconds from Play to the preset's verdict in the page (ceiling: missing = not "
           f"reached); within {within:g} s:")
@@ -263,6 +342,9 @@ def main() -> None:
     parser.add_argument("--nice-browser", action="store_true",
                         help="run Chromium at the lowest CPU priority")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--redraw", action="store_true",
+                        help="instead: one landscape redraw, plotly's WebGL points against the "
+                             "plot component's canvas")
     parser.add_argument("--presets", metavar="NAME[,NAME...]",
                         help="instead: time each preset from Play to its verdict in the page")
     parser.add_argument("--seeds", type=int, default=8, help="with --presets: seeds 0..N-1")
@@ -271,6 +353,21 @@ def main() -> None:
     args = parser.parse_args()
     if args.shots:
         args.shots.mkdir(parents=True, exist_ok=True)
+    if args.redraw:
+        with cpu_load(args.load):
+            costs = redraw_costs(chromium_path())
+        if args.json:
+            print(json.dumps(costs, indent=2))
+            return
+        print(f"one landscape redraw in Chromium (WebGL {'available' if costs['webgl'] else 'off'}"
+              f"; median of {costs['rounds']} alternating rounds of "
+              f"{costs['redraws_per_round']}):")
+        for how, label in (("plotly", "plotly, points in WebGL"),
+                           ("component", "plot component, points on a 2D canvas")):
+            print(f"  {label:40s} renderer busy {costs[how + '_busy_ms']:5.1f} ms, "
+                  f"call to paint {costs[how + '_paint_ms']:5.1f} ms")
+        print(f"  plotly / component (busy):               {costs['busy_ratio']:.2f}x")
+        return
     if args.presets:
         from playground.presets import PRESETS
 

@@ -1,8 +1,10 @@
 """Things to take away, in a real browser: the replay's HTML file opens and animates with the
-network blocked, and a figure's toolbar saves a PNG at 3x its size on screen."""
+network blocked, and a figure's toolbar saves a PNG at 3x its size on screen, points included
+(the plot component draws them on a canvas of its own, which plotly's own PNG would leave out)."""
 
 from __future__ import annotations
 
+import base64
 import struct
 
 from playwright.sync_api import Page, expect
@@ -11,6 +13,7 @@ from playground.animation import frame_text
 from playground.config import TrainConfig
 from playground.data import make_dataset
 from playground.figures.animation import replay_figure, to_html
+from playground.figures.live import FAKE_COLOR
 from playground.training import train
 
 
@@ -51,3 +54,25 @@ def test_a_figure_toolbar_saves_a_png_at_three_times_its_size(page: Page, app_ur
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     png_width = struct.unpack(">I", data[16:20])[0]
     assert abs(png_width - 3 * width) <= 3
+    # the fake points are in it: the PNG's pixel at the centre of the last fake point (drawn on
+    # top of the others) is its colour
+    # (the background there is D's heatmap, near white at step 0)
+    x, y = plot.evaluate("""gd => {
+        const g = gd.playgroundPoints.find(g => g.name === 'fake G(z)');
+        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const [x0, x1] = xa.range, [y0, y1] = ya.range;
+        return [xa._offset + (g.x[g.x.length - 1] - x0) / (x1 - x0) * xa._length,
+                ya._offset + (y1 - g.y[g.y.length - 1]) / (y1 - y0) * ya._length];
+    }""")
+    pixel = page.evaluate("""async ([url, x, y]) => {
+        const image = new Image();
+        image.src = url;
+        await image.decode();
+        const c = document.createElement('canvas');
+        c.width = image.width; c.height = image.height;
+        const ctx = c.getContext('2d');
+        ctx.drawImage(image, 0, 0);
+        return [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
+    }""", ["data:image/png;base64," + base64.b64encode(data).decode(), round(3 * x), round(3 * y)])
+    fake = [int(FAKE_COLOR[i : i + 2], 16) for i in (1, 3, 5)]
+    assert all(abs(a - b) < 30 for a, b in zip(pixel, fake)), (pixel, fake)

@@ -186,6 +186,12 @@ function format(template, g, i) {
     return v === undefined ? "" : digits ? Number(v).toFixed(Number(digits[1])) : String(v);
   }).replace(/<extra>(.*?)<\/extra>/, (_, extra) => extra ? "<br>" + extra : "");
 }
+function hideHover(gd) {
+  const label = gd.querySelector("div.playground-hover");
+  const hoverLayer = gd.querySelector(".hoverlayer");
+  if (label) label.style.display = "none";
+  if (hoverLayer) hoverLayer.style.visibility = "";
+}
 // hover on the points: the nearest one within 8 px, labelled by its trace's template or name
 function hover(gd, event) {
   let label = gd.querySelector("div.playground-hover");
@@ -201,12 +207,7 @@ function hover(gd, event) {
       if (d < bestD) { bestD = d; best = { g, i, x: m.px(g.x[i]), y: m.py(g.y[i]) }; }
     }
   }
-  const hoverLayer = gd.querySelector(".hoverlayer");
-  if (!best) {
-    if (label) label.style.display = "none";
-    if (hoverLayer) hoverLayer.style.visibility = "";
-    return;
-  }
+  if (!best) return hideHover(gd);
   if (!label) {
     label = document.createElement("div");
     label.className = "playground-hover";
@@ -217,10 +218,11 @@ function hover(gd, event) {
   }
   const g = best.g;
   label.innerHTML = g.hovertemplate ? format(g.hovertemplate, g, best.i) : g.name;
-  label.style.background = best.g.marker.color || "#444";
+  label.style.background = g.marker.color || "#444";
   label.style.left = best.x + 10 + "px";
   label.style.top = best.y - 10 + "px";
   label.style.display = "block";
+  const hoverLayer = gd.querySelector(".hoverlayer");
   if (hoverLayer) hoverLayer.style.visibility = "hidden";  // one label at a time
 }
 // The toolbar's camera, with the points: plotly's PNG of the rest, the points drawn over it
@@ -262,7 +264,7 @@ function listen(div) {
   div.on("plotly_afterplot", () => paintPoints(div));
   div.on("plotly_relayouting", event => paintPoints(div, dragRanges(event)));
   div.addEventListener("mousemove", event => hover(div, event));
-  div.addEventListener("mouseleave", () => hover(div, { clientX: -1e6, clientY: -1e6 }));
+  div.addEventListener("mouseleave", () => hideHover(div));
 }
 // A figure with an aspect (plot height / plot width) takes its height from its width, so small
 // multiples stay square at any screen width instead of leaving gaps beside squeezed panels.
@@ -312,6 +314,7 @@ function draw(parentElement, data) {
   window.Plotly.react(div, fig.data, layout,
                      groups.length ? withCamera(div, data.config) : data.config);
   listen(div);
+  hideHover(div);  // its point has moved, as plotly's own labels go when it redraws
   paintPoints(div);
   div.dataset.step = String(data.step);
   return data.aspect ? follow(div, layout, data.aspect) : undefined;

@@ -13,7 +13,10 @@ Against `streamlit run app.py` in headless Chromium, for the default config on C
 - redraws per second (the landscape's drawn step changing in the browser) and kilobytes per
   redraw (websocket bytes received while playing / redraws);
 - steps/s while playing against the headless engine (GANRun.advance_for in a loop, one torch
-  thread as in the app, before and after the browser run), and the server's training share.
+  thread as in the app), in `--rounds` paired rounds: the engine alone for a few seconds while
+  the page is paused, then the page playing as long, so that both see the machine at about the
+  same speed (this VM's drifts by a third within minutes); the median of the rounds' ratios.
+  Also the server's training share (the status line).
 `--redraw` instead times one landscape redraw in Chromium, the figure drawn by plotly (its
 point clouds with WebGL, software-rendered on a machine without a GPU) against the live plot
 component (the same figure, its point clouds on a 2D canvas), alternating on the same frames.
@@ -114,6 +117,37 @@ def headless_rate(seconds: float) -> float:
     return (run.step_count - first) / (time.perf_counter() - start)
 
 
+def page_rate(page, seconds: float) -> float:
+    """Steps/s the playing page shows over about `seconds`, from the first change of its step
+    counter to the last one seen (the counter moves at redraws, so a window cut between two
+    redraws would count part of a redraw's steps)."""
+    start = step_of(page)
+    _wait(lambda: step_of(page) != start)
+    t0, s0 = time.perf_counter(), step_of(page)
+    t1, s1 = t0, s0
+    while time.perf_counter() - t0 < seconds:
+        now = step_of(page)
+        if now != s1:
+            t1, s1 = time.perf_counter(), now
+        time.sleep(0.02)
+    return (s1 - s0) / (t1 - t0)
+
+
+def paired_rounds(page, rounds: int, seconds: float) -> list[tuple[float, float]]:
+    """(headless, page) steps/s per round: the engine alone while the page is paused, then the
+    page playing; the page is paused before and after."""
+    play = page.get_by_role("button", name="Play", exact=True)
+    pause = page.get_by_role("button", name="Pause", exact=True)
+    out = []
+    for _ in range(rounds):
+        alone = headless_rate(seconds)
+        play.click()
+        out.append((alone, page_rate(page, seconds)))
+        pause.click()
+        play.wait_for(timeout=30_000)
+    return out
+
+
 def step_of(page) -> int:
     text = page.locator(".st-key-playground-status").inner_text()
     return int(re.search(r"Step ([\d,]+)", text).group(1).replace(",", ""))
@@ -129,7 +163,7 @@ def _wait(predicate, timeout: float = 30.0, poll: float = 0.01) -> float:
     return time.perf_counter() - start
 
 
-def ui_figures(seconds: float, shots: Path | None, browser_path: str) -> dict:
+def ui_figures(seconds: float, shots: Path | None, browser_path: str, rounds: int) -> dict:
     from playwright.sync_api import sync_playwright
 
     received: list[tuple[float, int]] = []
@@ -191,6 +225,7 @@ def ui_figures(seconds: float, shots: Path | None, browser_path: str) -> dict:
             step_latency.append(time.perf_counter() - clicked)
         if shots:
             page.screenshot(path=str(shots / "paused.png"))
+        out["rounds"] = paired_rounds(page, rounds, seconds / 2)
         browser.close()
     out.update(
         samples=samples, blank_samples=blank, most_plot_nodes=nodes,
@@ -337,6 +372,8 @@ def print_preset_times(rows: list[dict], within: float) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--rounds", type=int, default=6,
+                        help="paired rounds of the engine alone, then the page playing")
     parser.add_argument("--load", type=int, default=0, help="CPU-bound processes beside it")
     parser.add_argument("--shots", type=Path, default=None)
     parser.add_argument("--nice-browser", action="store_true",
@@ -385,11 +422,11 @@ def main() -> None:
         return
     with cpu_load(args.load), tempfile.TemporaryDirectory() as tmp:
         browser = niced_chromium(Path(tmp)) if args.nice_browser else chromium_path()
-        before = headless_rate(args.seconds / 2)
-        ui = ui_figures(args.seconds, args.shots, browser)
-        after = headless_rate(args.seconds / 2)
-    ui["headless_steps_per_s"] = (before + after) / 2
-    ui["page_share_of_headless"] = ui["page_steps_per_s"] / ui["headless_steps_per_s"]
+        ui = ui_figures(args.seconds, args.shots, browser, args.rounds)
+    ratios = [page / alone for alone, page in ui["rounds"]]
+    ui["headless_steps_per_s"] = statistics.median(alone for alone, _ in ui["rounds"])
+    ui["page_share_of_headless"] = statistics.median(ratios)
+    ui["page_share_range"] = (min(ratios), max(ratios))
     ui["load_processes"] = args.load
     ui["nice_browser"] = args.nice_browser
     if args.json:
@@ -408,8 +445,11 @@ def main() -> None:
           "figures and the counter at the new step)")
     print(f"redraws:              {ui['redraws_per_s']:.2f} per s, "
           f"{ui['kb_per_redraw']:.1f} KB received per redraw")
-    print(f"steps/s:              page {ui['page_steps_per_s']:.0f}, headless "
-          f"{ui['headless_steps_per_s']:.0f} ({ui['page_share_of_headless']:.0%}); "
+    pairs = ", ".join(f"{page:.0f}/{alone:.0f}" for alone, page in ui["rounds"])
+    low, high = ui["page_share_range"]
+    print(f"steps/s:              page {ui['page_steps_per_s']:.0f} while sampled; paired "
+          f"rounds page/headless {pairs}: median {ui['page_share_of_headless']:.0%} "
+          f"({low:.0%}-{high:.0%}); "
           f"server training share {ui['training_share']:.0%}")
 
 

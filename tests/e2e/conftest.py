@@ -23,6 +23,21 @@ import pytest
 ROOT = Path(__file__).absolute().parents[2]  # the repository (app.py)
 BROWSER_ARGS = ["--no-sandbox", "--disable-gpu"]
 
+# Where the landscape's last fake point (drawn on top of the others) is, in pixels from the
+# plot's top left corner: the plot component keeps the points it draws on the plot element.
+LAST_FAKE_IN_PLOT = """(gd) => {
+    const g = gd.playgroundPoints.find(g => g.name === 'fake G(z)');
+    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+    const [x0, x1] = xa.range, [y0, y1] = ya.range;
+    return [xa._offset + (g.x[g.x.length - 1] - x0) / (x1 - x0) * xa._length,
+            ya._offset + (y1 - g.y[g.y.length - 1]) / (y1 - y0) * ya._length];
+}"""
+
+
+def rgb(color: str) -> list[int]:
+    """'#rrggbb' -> [r, g, b]."""
+    return [int(color[i : i + 2], 16) for i in (1, 3, 5)]
+
 
 def chromium_path() -> str | None:
     return (os.environ.get("CHROMIUM_PATH") or shutil.which("chromium")

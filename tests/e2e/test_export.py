@@ -15,6 +15,7 @@ from playground.data import make_dataset
 from playground.figures.animation import replay_figure, to_html
 from playground.figures.live import FAKE_COLOR
 from playground.training import train
+from tests.e2e.conftest import LAST_FAKE_IN_PLOT, rgb
 
 
 def test_replay_html_opens_and_plays_with_no_network(page: Page, tmp_path) -> None:
@@ -55,15 +56,9 @@ def test_a_figure_toolbar_saves_a_png_at_three_times_its_size(page: Page, app_ur
     png_width = struct.unpack(">I", data[16:20])[0]
     assert abs(png_width - 3 * width) <= 3
     # the fake points are in it: the PNG's pixel at the centre of the last fake point (drawn on
-    # top of the others) is its colour
-    # (the background there is D's heatmap, near white at step 0)
-    x, y = plot.evaluate("""gd => {
-        const g = gd.playgroundPoints.find(g => g.name === 'fake G(z)');
-        const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
-        const [x0, x1] = xa.range, [y0, y1] = ya.range;
-        return [xa._offset + (g.x[g.x.length - 1] - x0) / (x1 - x0) * xa._length,
-                ya._offset + (y1 - g.y[g.y.length - 1]) / (y1 - y0) * ya._length];
-    }""")
+    # top of the others) is its colour (the background there is D's heatmap, near white at
+    # step 0)
+    x, y = plot.evaluate(LAST_FAKE_IN_PLOT)
     pixel = page.evaluate("""async ([url, x, y]) => {
         const image = new Image();
         image.src = url;
@@ -74,5 +69,5 @@ def test_a_figure_toolbar_saves_a_png_at_three_times_its_size(page: Page, app_ur
         ctx.drawImage(image, 0, 0);
         return [...ctx.getImageData(x, y, 1, 1).data.slice(0, 3)];
     }""", ["data:image/png;base64," + base64.b64encode(data).decode(), round(3 * x), round(3 * y)])
-    fake = [int(FAKE_COLOR[i : i + 2], 16) for i in (1, 3, 5)]
+    fake = rgb(FAKE_COLOR)
     assert all(abs(a - b) < 30 for a, b in zip(pixel, fake)), (pixel, fake)

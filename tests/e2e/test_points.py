@@ -10,11 +10,7 @@ import pytest
 from playwright.sync_api import expect
 
 from playground.figures.live import FAKE_COLOR, REAL_COLOR
-
-
-def rgb(color: str) -> list[int]:
-    return [int(color[i : i + 2], 16) for i in (1, 3, 5)]
-
+from tests.e2e.conftest import LAST_FAKE_IN_PLOT, rgb
 
 # Pixels of the landscape's points canvas close to a colour (-1: no canvas).
 COUNT = """([r, g, b]) => {
@@ -28,24 +24,19 @@ COUNT = """([r, g, b]) => {
     return n;
 }"""
 
-# Where on the screen the landscape's last fake point is drawn (on top of the others).
+# Where on the screen the landscape's last fake point is drawn.
 LAST_FAKE = """() => {
-    const gd = document.querySelector('div.playground-plot');
-    const g = gd.playgroundPoints.find(g => g.name === 'fake G(z)');
-    const xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis, box = gd.getBoundingClientRect();
-    const [x0, x1] = xa.range, [y0, y1] = ya.range;
-    return [box.left + xa._offset + (g.x[g.x.length - 1] - x0) / (x1 - x0) * xa._length,
-            box.top + ya._offset + (y1 - g.y[g.y.length - 1]) / (y1 - y0) * ya._length];
+    const gd = document.querySelector('div.playground-plot'), box = gd.getBoundingClientRect();
+    const [x, y] = (""" + LAST_FAKE_IN_PLOT + """)(gd);
+    return [box.left + x, box.top + y];
 }"""
-
 
 # The points canvas's colour where the last fake point is drawn (after a zoom too).
 AT_LAST_FAKE = """() => {
     const gd = document.querySelector('div.playground-plot');
-    const c = gd.querySelector('canvas.playground-points'), box = gd.getBoundingClientRect();
-    const [x, y] = (""" + LAST_FAKE + """)(), dpr = c.width / gd._fullLayout.width;
-    const d = c.getContext('2d').getImageData(Math.round((x - box.left) * dpr),
-                                              Math.round((y - box.top) * dpr), 1, 1).data;
+    const c = gd.querySelector('canvas.playground-points');
+    const [x, y] = (""" + LAST_FAKE_IN_PLOT + """)(gd), dpr = c.width / gd._fullLayout.width;
+    const d = c.getContext('2d').getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
     return [d[0], d[1], d[2], d[3]];
 }"""
 

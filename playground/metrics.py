@@ -9,7 +9,7 @@ histograms and a sliced Wasserstein-1 distance.
 The verdict keeps those published metrics as they are and judges with two more things: balance
 (a mode counts as *covered* only when it holds a fair share of the HQ samples, so one sample out
 of 2500 captures a mode but does not cover it) and time (a label changes only when the new
-condition has held for HOLD evaluations in a row).
+condition has held for HOLD evaluations in a row, one more to leave mode collapse).
 """
 
 from __future__ import annotations
@@ -183,6 +183,13 @@ def evaluate(samples: np.ndarray, reference: np.ndarray | Reference, bounds, cen
 # the verdict shown is the raw label once it has held HOLD evaluations in a row.
 HOLD = 3  # evaluations in a row a new label must hold before the verdict changes
 WINDOW = 4  # evaluations a plateau or an oscillation is judged over
+# ... except from mode collapse back to training, which takes WINDOW in a row: one mode gained
+# after a plateau lifts the count above the one WINDOW - 1 evaluations before for exactly
+# WINDOW - 1 evaluations, and with HOLD = WINDOW - 1 that alone flipped the verdict back and forth.
+# The 25-Gaussian grid without R1 gains a mode every thousand steps or so while it stays
+# collapsed: over 10,000 steps its verdict changed 2-8 times per seed (32 for seeds 0-7), 8 times
+# with this rule, each time when a second mode followed within WINDOW - 1 evaluations (growth).
+HOLD_AFTER_COLLAPSE = WINDOW
 HQ_CONVERGED = 0.5  # fraction of samples within 3 std of a mode
 HQ_JUDGED = 0.25  # below it most samples lie between modes: too blurry to call the mode pattern
 JS_CONVERGED = 0.1  # grid JS (nats) below which data without modes counts as matched
@@ -234,15 +241,21 @@ def raw_labels(evals: dict, mode_counts: np.ndarray, n_modes: int) -> list[str]:
     return out
 
 
+def hold(label: str, new: str) -> int:
+    """Raw labels in a row that must read `new` before the verdict changes from `label`."""
+    return HOLD_AFTER_COLLAPSE if (label, new) == ("mode_collapse", "training") else HOLD
+
+
 def trace(evals: dict, mode_counts: np.ndarray, n_modes: int) -> tuple[list[str], list[int]]:
     """The verdict label after every evaluation, and the index where each label's run began:
-    a label changes only when HOLD raw labels in a row agree on a new one."""
+    a label changes only when `hold` raw labels in a row agree on a new one."""
     raw = raw_labels(evals, mode_counts, n_modes)
     labels, starts = [], []
     label, start = "training", 0
     for i, r in enumerate(raw):
-        if r != label and i + 1 >= HOLD and all(x == r for x in raw[i + 1 - HOLD : i + 1]):
-            label, start = r, i + 1 - HOLD
+        h = hold(label, r)
+        if r != label and i + 1 >= h and all(x == r for x in raw[i + 1 - h : i + 1]):
+            label, start = r, i + 1 - h
         labels.append(label)
         starts.append(start)
     return labels, starts
@@ -266,7 +279,7 @@ def verdict(evals: dict, mode_counts: np.ndarray, n_modes: int, diverged_at: int
     reason = f"{now}; {why}" if why else now
     if raw != label:
         reason += (f" (the latest evaluation alone reads {raw.replace('_', ' ')}; a verdict "
-                   f"changes after {HOLD} in a row)")
+                   f"changes after {hold(label, raw)} in a row)")
     return Verdict(label, reason, since)
 
 

@@ -166,6 +166,34 @@ def test_growing_coverage_is_training():
     assert _verdict(counts).label == "training"
 
 
+def _plateau_then(gains: list[int], n_modes: int = 25, start: int = 10) -> np.ndarray:
+    """Mode counts of a run covering `start` modes for 8 evaluations, then `start + gains[i]`."""
+    covered = [start] * 8 + [start + g for g in gains]
+    counts = np.zeros((len(covered), n_modes))
+    for i, c in enumerate(covered):
+        counts[i, :c] = 100
+    return counts
+
+
+def test_one_mode_gained_after_a_collapse_does_not_flip_the_verdict():
+    """The grid without R1 creeps up a mode at a time while it stays collapsed: one gain reads
+    training for the 3 evaluations that compare with a count before it, and the verdict holds."""
+    counts = _plateau_then([1] * 8)
+    labels, _ = metrics.trace(*_history(counts, hq=0.8), 25)
+    raw = metrics.raw_labels(*_history(counts, hq=0.8), 25)
+    assert raw[8:11] == ["training"] * 3  # the gain alone reads training ...
+    assert labels[7:] == ["mode_collapse"] * 9  # ... and the verdict does not follow it
+    v = _verdict(counts[:10], hq=0.8)
+    assert v.label == "mode_collapse" and "changes after 4 in a row" in v.reason
+
+
+def test_modes_gained_one_after_another_end_a_collapse():
+    counts = _plateau_then([1, 2, 3, 4, 5])
+    labels, _ = metrics.trace(*_history(counts, hq=0.8), 25)
+    assert labels[7] == "mode_collapse" and labels[-1] == "training"
+    assert labels.index("training", 7) == 11  # after 4 evaluations in a row read training
+
+
 def test_fakes_far_still_and_without_gradient_are_stalled():
     # the "Minimax stalls" signature: no sample near a mode, fakes at the ring's centre
     v = _verdict(np.zeros((6, 8)), hq=0.0, distance=0.95, movement=2e-4, grad=2e-4)

@@ -16,6 +16,8 @@ Against `streamlit run app.py` in headless Chromium, for the default config on C
   thread as in the app), in `--rounds` paired rounds: the engine alone for a few seconds while
   the page is paused, then the page playing as long, so that both see the machine at about the
   same speed (this VM's drifts by a third within minutes); the median of the rounds' ratios.
+  The page's rate comes from its own record of its redraws, read once per round: nothing polls
+  the page while it plays (a Playwright call every 20 ms cost it 12-17% of its steps/s here).
   Also the server's training share (the status line).
 `--redraw` instead times one landscape redraw in Chromium, the figure drawn by plotly (its
 point clouds with WebGL, software-rendered on a machine without a GPU) against the live plot
@@ -59,12 +61,17 @@ PLOTS = """() => {
     })).concat([{nodes: document.querySelectorAll('.js-plotly-plot').length}]);
 }"""
 
-# Records every change of the landscape's drawn step, with the browser's clock.
+# Records every redraw of the landscape (its data-step set after drawing) as [browser clock in
+# ms, step drawn], from now on: the page keeps its own record, so that reading it costs one call
+# at the end instead of a Playwright round trip per poll (polling the counter every 20 ms took
+# 12-17% of the playing page's steps/s on this 2-core machine, a load no real visitor adds).
 WATCH = """() => {
+    if (window.__watch) window.__watch.disconnect();
     window.__redraws = [];
     const plot = document.querySelector('div.playground-plot');
-    new MutationObserver(() => window.__redraws.push(performance.now()))
-        .observe(plot, {attributes: true, attributeFilter: ['data-step']});
+    window.__watch = new MutationObserver(
+        () => window.__redraws.push([performance.now(), Number(plot.dataset.step)]));
+    window.__watch.observe(plot, {attributes: true, attributeFilter: ['data-step']});
 }"""
 
 
@@ -118,19 +125,15 @@ def headless_rate(seconds: float) -> float:
 
 
 def page_rate(page, seconds: float) -> float:
-    """Steps/s the playing page shows over about `seconds`, from the first change of its step
-    counter to the last one seen (the counter moves at redraws, so a window cut between two
-    redraws would count part of a redraw's steps)."""
-    start = step_of(page)
-    _wait(lambda: step_of(page) != start)
-    t0, s0 = time.perf_counter(), step_of(page)
-    t1, s1 = t0, s0
-    while time.perf_counter() - t0 < seconds:
-        now = step_of(page)
-        if now != s1:
-            t1, s1 = time.perf_counter(), now
-        time.sleep(0.02)
-    return (s1 - s0) / (t1 - t0)
+    """Steps/s the playing page shows over about `seconds` after its first redraw, from the
+    page's own record of its redraws (WATCH): the steps between the first and the last redraw
+    over the time between them (the counter moves at redraws, so a window cut between two
+    redraws would count part of a redraw's steps). Nothing polls the page meanwhile."""
+    page.evaluate(WATCH)
+    page.wait_for_function("() => window.__redraws.length > 0", timeout=30_000)
+    time.sleep(seconds)
+    (t0, s0), *_, (t1, s1) = page.evaluate("() => window.__redraws")
+    return (s1 - s0) / (t1 - t0) * 1000
 
 
 def paired_rounds(page, rounds: int, seconds: float) -> list[tuple[float, float]]:
@@ -238,11 +241,19 @@ def ui_figures(seconds: float, shots: Path | None, browser_path: str, rounds: in
     return out
 
 
+# True once a line of the status row reads `label` (the verdict's badge).
+SHOWS_LABEL = """label => {
+    const status = document.querySelector('.st-key-playground-status');
+    return !!status && status.innerText.split('\\n').some(line => line.trim() === label);
+}"""
+
+
 def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float) -> list[dict]:
     """Per preset and seed, the seconds from Play to the preset's verdict showing in the page
     (the status line's badge), opened from a link of the preset's config with that seed."""
     from urllib.parse import urlencode
 
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
     from playwright.sync_api import sync_playwright
 
     from playground.params import config_to_params
@@ -263,13 +274,12 @@ def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float
                 status.wait_for(timeout=120_000)
                 page.get_by_role("button", name="Play", exact=True).click()
                 clicked = time.perf_counter()
-                seconds = None
-                while time.perf_counter() - clicked < ceiling:
-                    lines = [x.strip() for x in status.inner_text().split("\n")]
-                    if label in lines:
-                        seconds = time.perf_counter() - clicked
-                        break
-                    time.sleep(0.1)
+                try:  # polled in the page, as for page_rate: no round trip per poll
+                    page.wait_for_function(SHOWS_LABEL, arg=label, polling=100,
+                                           timeout=ceiling * 1000)
+                    seconds = time.perf_counter() - clicked
+                except PlaywrightTimeout:
+                    seconds = None
                 rows.append({"preset": name, "seed": seed, "seconds": seconds,
                              "step": step_of(page)})
                 page.close()

@@ -58,7 +58,8 @@ export default function (component) {
 # Point clouds (the figure's scattergl traces) are drawn on a 2D canvas over the plot, not by
 # plotly with WebGL (why: this module's docstring). Each such trace stays in the figure as an
 # empty trace of the same name and marker, so the legend shows and toggles it; the hover on the
-# points and the toolbar's PNG button are this component's, so both include the points.
+# points and the toolbar's PNG button are this component's, so both include the points (and the
+# PNG keeps the page's font, see embeddedFont).
 _CHART_JS = r"""
 const DTYPES = { f4: Float32Array, f8: Float64Array, i1: Int8Array, u1: Uint8Array,
                  i2: Int16Array, u2: Uint16Array, i4: Int32Array, u4: Uint32Array };
@@ -225,17 +226,56 @@ function hover(gd, event) {
   const hoverLayer = gd.querySelector(".hoverlayer");
   if (hoverLayer) hoverLayer.style.visibility = "hidden";  // one label at a time
 }
-// The toolbar's camera, with the points: plotly's PNG of the rest, the points drawn over it
-async function savePng(gd, options) {
-  const scale = options.scale || 1, { width, height } = gd._fullLayout;
-  const url = await window.Plotly.toImage(gd, { format: "png", width, height, scale });
+// The figure's font (the page's, "Source Sans" in Streamlit) as @font-face rules whose files
+// are data URLs. An SVG drawn as an image loads nothing from outside, so without them its text
+// fell back to a wider system font, while plotly had sized the legend for the page's font: the
+// legend's clip cut its last entry ("× 0.3" came out "× 0").
+async function embeddedFont(family) {
+  const unquote = name => name.trim().replace(/^["']|["']$/g, "");
+  const wanted = unquote(family.split(",")[0]);
+  const faces = [];
+  for (const sheet of document.styleSheets) {
+    let rules;
+    try { rules = sheet.cssRules; } catch { continue; }  // another origin's sheet
+    for (const rule of rules) {
+      if (!(rule instanceof CSSFontFaceRule)) continue;
+      const src = rule.style.getPropertyValue("src").match(/url\(["']?([^"')]+)["']?\)/);
+      if (unquote(rule.style.getPropertyValue("font-family")) !== wanted || !src ||
+          (rule.style.getPropertyValue("font-style") || "normal") !== "normal") continue;
+      const blob = await (await fetch(new URL(src[1], sheet.href || document.baseURI))).blob();
+      const url = await new Promise(done => {
+        const reader = new FileReader();
+        reader.onload = () => done(reader.result);
+        reader.readAsDataURL(blob);
+      });
+      const weight = rule.style.getPropertyValue("font-weight") || "normal";
+      faces.push(`@font-face { font-family: "${wanted}"; font-style: normal; ` +
+                 `font-weight: ${weight}; src: url("${url}"); }`);
+    }
+  }
+  return faces.join("\n");
+}
+// plotly's image of the figure at `scale`, drawn from its SVG with the figure's font embedded
+async function figureImage(gd, scale) {
+  const { width, height } = gd._fullLayout;
+  const svg = await window.Plotly.toImage(gd, { format: "svg", width, height });
+  let text = decodeURIComponent(svg.slice(svg.indexOf(",") + 1));
+  const faces = await embeddedFont(gd._fullLayout.font.family).catch(() => "");
+  if (faces) text = text.replace(/<svg[^>]*>/, open => `${open}<style>${faces}</style>`);
   const image = new Image();
-  image.src = url;
+  image.src = URL.createObjectURL(new Blob([text], { type: "image/svg+xml" }));
   await image.decode();
+  URL.revokeObjectURL(image.src);
   const canvas = document.createElement("canvas");
-  canvas.width = image.width; canvas.height = image.height;
+  canvas.width = Math.round(width * scale); canvas.height = Math.round(height * scale);
   const ctx = canvas.getContext("2d");
-  ctx.drawImage(image, 0, 0);
+  ctx.drawImage(image, 0, 0, canvas.width, canvas.height);
+  return { canvas, ctx };
+}
+// The toolbar's camera: the figure in its own font, with the points drawn over it
+async function savePng(gd, options) {
+  const scale = options.scale || 1;
+  const { canvas, ctx } = await figureImage(gd, scale);
   ctx.scale(scale, scale);
   drawGroups(ctx, gd, gd.playgroundPoints || []);
   const a = document.createElement("a");
@@ -312,8 +352,7 @@ function draw(parentElement, data) {
   div.style.height = layout.height + "px";
   div.playgroundPoints = groups;
   div.playgroundPainted = false;
-  const drawn = window.Plotly.react(div, fig.data, layout,
-                                    groups.length ? withCamera(div, data.config) : data.config);
+  const drawn = window.Plotly.react(div, fig.data, layout, withCamera(div, data.config));
   listen(div);
   hideHover(div);  // its point has moved, as plotly's own labels go when it redraws
   // plotly's afterplot paints the points (as after legend clicks, zooms and resizes); a figure

@@ -11,6 +11,7 @@ from playground.dirac import (
 )
 from playground.figures.theory import distance_figure, eigenvalue_figure, phase_figure
 from playground.ui.nav import render_nav
+from playground.ui.plot import CHART_CONFIG
 from playground.ui.theory import (
     bilinear_paths,
     dirac_run,
@@ -73,10 +74,12 @@ with tab_bilinear:
                 click_grid=26,
             ),
             key="bilinear.chart",
+            config=CHART_CONFIG,
             on_select=lambda: take_clicked_start("bilinear"),
             selection_mode="points",
         )
-        st.plotly_chart(distance_figure(paths_b, steps_b), key="bilinear.distance")
+        st.plotly_chart(distance_figure(paths_b, steps_b), key="bilinear.distance",
+                        config=CHART_CONFIG)
 
 with tab_dirac:
     st.markdown(
@@ -133,6 +136,7 @@ with tab_dirac:
         st.plotly_chart(
             phase_figure(run["grid"], {scheme: run["path"]}, EXTENT, click_grid=26),
             key="dirac.chart",
+            config=CHART_CONFIG,
             on_select=lambda: take_clicked_start("dirac"),
             selection_mode="points",
         )
@@ -148,7 +152,8 @@ with tab_dirac:
             "locally, above 1 they move away",
         )
         cols[2].metric("γ = R1 + R2 vs critical 2f′(0)", f"{gamma:g} vs {critical_gamma(loss):g}")
-        st.plotly_chart(distance_figure({scheme: run["path"]}, steps), key="dirac.distance")
+        st.plotly_chart(distance_figure({scheme: run["path"]}, steps), key="dirac.distance",
+                        config=CHART_CONFIG)
         st.plotly_chart(
             eigenvalue_figure(
                 run["numeric"],
@@ -160,6 +165,7 @@ with tab_dirac:
                 critical_gamma(loss),
             ),
             key="dirac.eigen",
+            config=CHART_CONFIG,
         )
         st.table(
             {

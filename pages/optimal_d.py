@@ -19,7 +19,7 @@ from playground.theory import (
 )
 from playground.ui import custom_data
 from playground.ui.nav import render_nav
-from playground.ui.plot import PNG_EXPORT
+from playground.ui.plot import CHART_CONFIG
 from playground.ui.theory import optimum_1d, optimum_2d, preset_links, trained_d_1d
 
 st.set_page_config(
@@ -117,8 +117,10 @@ with tab_1d:
     d_trained = trained_d_1d(data, generator.shifted(g_center), x) if show_trained else None
     with plots:
         summary_metrics(summary)
-        st.plotly_chart(optimal_d_1d_figure(x, p, q, d_star, d_trained), key="optd.densities")
-        st.plotly_chart(jsd_shift_figure(centers, curve, g_center), key="optd.shift")
+        st.plotly_chart(optimal_d_1d_figure(x, p, q, d_star, d_trained), key="optd.densities",
+                        config=CHART_CONFIG)
+        st.plotly_chart(jsd_shift_figure(centers, curve, g_center), key="optd.shift",
+                        config=CHART_CONFIG)
     st.markdown(
         "**Disjoint supports.** Choose *uniform* and move the generator away from both data "
         "modes: D* is exactly 1 on the data and 0 on the fakes, JSD = log 2 and C(G) = "
@@ -170,7 +172,7 @@ with tab_2d:
                        "all, each a Gaussian of the data std.")
         summary_metrics(summary2)
         st.plotly_chart(optimal_d_2d_figure(x2, y2, p2, q2, d_star2), key="optd2.map",
-                        config={"displaylogo": False, **PNG_EXPORT})
+                        config=CHART_CONFIG)
     st.markdown(
         "Drop modes from the generator (mode collapse) and D* turns green, D* ≈ 1, on the modes it "
         "misses: there D is sure the points are real and the generator has nothing there to "

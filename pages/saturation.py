@@ -7,6 +7,7 @@ from playground import theory
 from playground.catalog import LOSSES
 from playground.figures.theory import g_loss_output_figure, saturation_figures
 from playground.ui.nav import render_nav
+from playground.ui.plot import CHART_CONFIG
 from playground.ui.theory import live_d_fake, preset_links, saturation_curves
 
 st.set_page_config(
@@ -65,7 +66,7 @@ else:
                                  marked)
 for column, fig, name in zip(st.columns(3), figures, ("losses", "gradients", "ratio")):
     with column:
-        st.plotly_chart(fig, key=f"saturation.{name}")
+        st.plotly_chart(fig, key=f"saturation.{name}", config=CHART_CONFIG)
 
 if run is None:
     st.info(
@@ -108,6 +109,7 @@ st.plotly_chart(
     g_loss_output_figure(outputs, theory.g_loss_curves(outputs),
                          {name: info.label for name, info in LOSSES.items()}),
     key="saturation.outputs",
+    config=CHART_CONFIG,
 )
 
 st.subheader("See it on 2D data")

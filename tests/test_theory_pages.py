@@ -62,6 +62,10 @@ def app_hash() -> str:
 def test_page_renders_with_formulas_figures_and_preset_links(name, app_hash):
     at = open_page(name)
     assert at.get("latex") and at.get("plotly_chart")
+    # every figure's toolbar camera saves at 3x, as the README says of any figure
+    scales = [json.loads(c.proto.config).get("toImageButtonOptions", {}).get("scale")
+              for c in at.get("plotly_chart")]
+    assert scales == [3] * len(scales), scales
     links = [link.proto for link in at.main.get("page_link")]
     presets = [parse_qs(p.query_string).get("preset", [None])[0] for p in links]
     assert presets and set(presets) <= set(LINKED_PRESETS) <= set(PRESETS), presets

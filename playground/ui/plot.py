@@ -38,6 +38,8 @@ LOADER_KEY = "playground.plotly_js"
 PNG_EXPORT = {"toImageButtonOptions": {"format": "png", "scale": 3}}
 CONFIG = {"displaylogo": False, "responsive": True,
           "modeBarButtonsToRemove": ["lasso2d", "select2d"], **PNG_EXPORT}
+# for st.plotly_chart (the theory pages' figures): the same PNG size
+CHART_CONFIG = {"displaylogo": False, **PNG_EXPORT}
 
 # Evaluates plotly.min.js once per page (window.Plotly survives page switches, which do not
 # reload the document) and tells Python, which then stops sending it.

@@ -88,10 +88,16 @@ def headless_csv(params: dict, steps: int) -> str:
 
 
 # Defined before the page loads, so the plot loader sees plotly.js as present and never sends it.
-# It keeps what the plot component reads back (div.layout) and answers relayout (a resize).
+# It keeps what the plot component reads back (div.layout), answers relayout (a resize), gives
+# the plot's div the event API plotly adds (`on`) and has the icon of the component's PNG button.
 NO_DRAWING = """window.Plotly = {
-  react: (div, data, layout) => { div.layout = layout; return Promise.resolve(); },
+  react: (div, data, layout) => {
+    div.layout = layout;
+    div.on = div.on || (() => {});
+    return Promise.resolve();
+  },
   relayout: () => Promise.resolve(),
+  Icons: { camera: {} },
 };"""
 
 

@@ -274,7 +274,7 @@ def preset_times(names: list[str], seeds: int, browser_path: str, ceiling: float
                 status.wait_for(timeout=120_000)
                 page.get_by_role("button", name="Play", exact=True).click()
                 clicked = time.perf_counter()
-                try:  # polled in the page, as for page_rate: no round trip per poll
+                try:  # polled in the page itself: no round trip per poll
                     page.wait_for_function(SHOWS_LABEL, arg=label, polling=100,
                                            timeout=ceiling * 1000)
                     seconds = time.perf_counter() - clicked

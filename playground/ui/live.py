@@ -58,6 +58,10 @@ CHARTS_EVERY = 1.0
 SPEEDS = (1, 5, 20, 100, 500, "max")  # steps per redraw; "max": as many as fit in the tick
 MAX_STEPS = 1_000_000
 
+# (preset, whether its panel says the expected verdict is reached) as last drawn: the panel is
+# outside the ticking fragment, so a tick that changes the answer asks for a full rerun
+PANEL_SHOWS_KEY = "playground.preset_panel_shows"
+
 VERDICT_COLORS = {"converged": "green", "mode_collapse": "orange", "oscillating": "violet",
                   "stalled": "gray", "diverged": "red", "training": "blue"}
 
@@ -126,6 +130,7 @@ def _preset_panel() -> bool:
         st.markdown(preset.look_for)
         verdict = session.run().verdict()
         expected = preset.expected.replace("_", " ")
+        st.session_state[PANEL_SHOWS_KEY] = (name, verdict.label == preset.expected)
         if verdict.label == preset.expected:
             st.success(f"The verdict reads **{expected}**, as this preset shows.",
                        icon=":material/check_circle:")
@@ -238,6 +243,8 @@ def _live_view() -> None:
         drawn = _drawn()
         with session.lock():
             view = _read_view(drawn)
+        if _panel_outdated(view.verdict):
+            st.rerun()  # the whole page, with the panel saying what the badge says
         # Both figures are built before anything is sent, so their updates reach the browser
         # together instead of one figure-building time apart.
         layers = tuple(st.session_state.get("playground.layers") or ())
@@ -258,6 +265,15 @@ def _live_view() -> None:
             _tick(max(MIN_TRAIN_SECONDS, TICK_SECONDS - (time.perf_counter() - start)))
 
     live()
+
+
+def _panel_outdated(verdict: Verdict) -> bool:
+    """True when the open preset's panel, as last drawn, disagrees with `verdict` on whether the
+    preset's expected verdict is reached."""
+    name = st.session_state.get(session.PRESET_KEY)
+    shows = st.session_state.get(PANEL_SHOWS_KEY)
+    return (name in PRESETS and shows is not None and shows[0] == name
+            and shows[1] != (verdict.label == PRESETS[name].expected))
 
 
 def _landscape_spec(drawn: Drawn, view: View, layers: tuple[str, ...]) -> str:

@@ -99,3 +99,23 @@ def test_play_draws_every_frame_pause_answers_and_step_shows_the_counter(
         paused = target
     expect(status).to_contain_text("G only: D frozen")
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_preset_panel_says_so_when_its_verdict_is_reached_while_playing(
+    page: Page, app_url: str
+) -> None:
+    """The panel sits outside the ticking fragment: when a tick reaches the preset's verdict, the
+    panel must follow the status line's badge without a click."""
+    page.set_viewport_size({"width": 1440, "height": 1000})
+    page.goto(app_url + "/?preset=minimax_stalls")  # a link opens the preset paused
+    panel = page.locator(".st-key-playground-preset")
+    expect(panel).to_contain_text("Minimax stalls", timeout=120_000)
+    # with the page loaded (plotly's arrival reruns it once): only ticks run from Play on
+    page.wait_for_function(f"() => ({PLOTS})().drawn == 2", timeout=120_000)
+    status = page.locator(".st-key-playground-status")
+    expect(status).to_contain_text("Step 0")
+    expect(panel).to_contain_text("Expected verdict: stalled")
+    page.get_by_role("button", name="Play", exact=True).click()
+    expect(status.get_by_text("stalled", exact=True)).to_be_visible(timeout=90_000)
+    expect(panel).to_contain_text("The verdict reads stalled", timeout=30_000)
+    expect(page.get_by_role("button", name="Pause", exact=True)).to_be_visible()  # still playing

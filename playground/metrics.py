@@ -249,7 +249,10 @@ def hold(label: str, new: str) -> int:
 def trace(evals: dict, mode_counts: np.ndarray, n_modes: int) -> tuple[list[str], list[int]]:
     """The verdict label after every evaluation, and the index where each label's run began:
     a label changes only when `hold` raw labels in a row agree on a new one."""
-    raw = raw_labels(evals, mode_counts, n_modes)
+    return _trace(raw_labels(evals, mode_counts, n_modes))
+
+
+def _trace(raw: list[str]) -> tuple[list[str], list[int]]:
     labels, starts = [], []
     label, start = "training", 0
     for i, r in enumerate(raw):
@@ -271,9 +274,9 @@ def verdict(evals: dict, mode_counts: np.ndarray, n_modes: int, diverged_at: int
     if n < HOLD:
         return Verdict("training", f"too early to judge: a verdict needs {HOLD} evaluations, "
                        f"{n} so far")
-    labels, starts = trace(evals, mode_counts, n_modes)
-    label, since = labels[-1], int(evals["step"][starts[-1]])
-    raw = raw_labels(evals, mode_counts, n_modes)[-1]
+    raws = raw_labels(evals, mode_counts, n_modes)  # most of a verdict's time: once only
+    labels, starts = _trace(raws)
+    label, since, raw = labels[-1], int(evals["step"][starts[-1]]), raws[-1]
     now = _numbers(evals, mode_counts, n_modes, n - 1)
     why = _why(label, evals, mode_counts, n_modes, n - 1, since, raw == label)
     reason = f"{now}; {why}" if why else now

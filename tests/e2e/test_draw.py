@@ -15,15 +15,17 @@ from playground.point_codec import decode_points
 def _choose(page: Page, dialog, name: str) -> None:
     """Picks `name` in the dialog's selectbox. A rerun that lands between the click and the
     menu (the canvas reports its points once mounted; a slow machine stretches that) re-renders
-    the selectbox and closes its menu, as it would for a user, who clicks again: so does this."""
+    the selectbox and closes its menu, as it would for a user, who clicks again: so does this,
+    whether the menu closed before its option showed or between showing it and the click (seen
+    once in CI beside two busy jobs)."""
     option = page.get_by_role("option", name=name)
     for _ in range(6):
         dialog.get_by_role("combobox").first.click()
         try:
             option.wait_for(timeout=10_000)
+            option.click(timeout=10_000)
         except PlaywrightTimeout:
             continue
-        option.click()
         return
     raise AssertionError(f"the selectbox never showed {name!r}")
 
